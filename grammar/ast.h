@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "runtime/arena.h"
+#include "runtime/intern.h"
 
 /* A scalar as written: a quoted string (escapes already decoded) or a
  * bare word. text is NUL-terminated but may contain NUL bytes only if it
@@ -41,9 +42,10 @@ typedef struct ec_node ec_node_t;
 
 struct ec_node {
     ec_node_t      *next;
-    ec_scalar_t     name;       /* name.text is interned: compare pointers
-                                 * of ec_intern_fold() keys, not text */
-    const char     *key;        /* lowercase interned name */
+    ec_scalar_t     name;       /* as written; name.text is interned */
+    const char     *key;        /* lowercase interned name: two names are
+                                 * equal (case-insensitively) exactly when
+                                 * their key pointers are equal */
     uint8_t         kind;       /* ec_node_kind_t */
     uint8_t         vkind;      /* ec_value_kind_t, options only */
     uint8_t         readonly;   /* include: readonly_include */
@@ -67,12 +69,15 @@ struct ec_node {
 /* One source file that took part in the load. */
 typedef struct ec_file {
     const char     *path;       /* as opened */
+    const char     *data;       /* source text when parsed from memory */
+    size_t          len;
     uint16_t        parent;     /* file that included it, or itself */
     uint32_t        parent_line;
 } ec_file_t;
 
 typedef struct ec_tree {
     ec_arena_t      arena;
+    ec_intern_t     names;
     ec_node_t      *root;       /* first top-level statement */
     ec_file_t      *files;
     uint32_t        nfiles;

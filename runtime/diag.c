@@ -1,0 +1,243 @@
+/* ecconf: diagnostics. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/diag.h"
+
+/* A source line longer than this is shown as a window around the column. */
+#define EC_DIAG_LINE_MAX    160
+
+static const char *ec_diag_level_name[] = { "", "error", "warning", "note" };
+
+
+void
+ec_diag_init(ec_diag_t *d, FILE *out, const ec_tree_t *tree)
+{
+    memset(d, 0, sizeof(*d));
+    d->out = out;
+    d->tree = tree;
+    d->max_errors = EC_DIAG_MAX_ERRORS;
+}
+
+
+/* Copy line number `line` of file f into a malloc'd string, or NULL. */
+static char *
+ec_diag_read_line(const ec_file_t *f, unsigned line, size_t *lenp)
+{
+    char    *buf = NULL;
+    size_t   cap = 0;
+    ssize_t  n = -1;
+    unsigned i;
+    FILE    *fp;
+
+    if (f->data != NULL) {
+        const char *s = f->data, *end = f->data + f->len, *nl;
+
+        for (i = 1; i < line && s < end; i++) {
+            nl = memchr(s, '\n', (size_t) (end - s));
+            s = nl != NULL ? nl + 1 : end;
+        }
+        if (s >= end && line > 1) {
+            return NULL;
+        }
+        nl = memchr(s, '\n', (size_t) (end - s));
+        *lenp = (size_t) ((nl != NULL ? nl : end) - s);
+        buf = malloc(*lenp + 1);
+        if (buf != NULL) {
+            memcpy(buf, s, *lenp);
+            buf[*lenp] = '\0';
+        }
+        return buf;
+    }
+
+    fp = fopen(f->path, "rb");
+    if (fp == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < line; i++) {
+        n = getline(&buf, &cap, fp);
+        if (n < 0) {
+            break;
+        }
+    }
+    fclose(fp);
+    if (n < 0) {
+        free(buf);
+        return NULL;
+    }
+    if (n > 0 && buf[n - 1] == '\n') {
+        n--;
+    }
+    *lenp = (size_t) n;
+    return buf;
+}
+
+
+/* Print the source line and a caret under byte column col. */
+static void
+ec_diag_show_line(ec_diag_t *d, const ec_file_t *f, unsigned line,
+    unsigned col)
+{
+    char   *text;
+    size_t  len, start = 0, end, i;
+
+    text = ec_diag_read_line(f, line, &len);
+    if (text == NULL) {
+        return;
+    }
+    if (line == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(text, text + 3, len - 3);
+        len -= 3;
+    }
+    if (len > 0 && text[len - 1] == '\r') {
+        len--;
+    }
+    if (col > 0 && col - 1 > len) {
+        col = (unsigned) len + 1;
+    }
+    if (col > EC_DIAG_LINE_MAX / 2) {
+        start = col - 1 - EC_DIAG_LINE_MAX / 2;
+    }
+    end = start + EC_DIAG_LINE_MAX < len ? start + EC_DIAG_LINE_MAX : len;
+
+    fputs(start > 0 ? "  ..." : "  ", d->out);
+    for (i = start; i < end; i++) {
+        unsigned char c = (unsigned char) text[i];
+        fputc(c < 0x20 && c != '\t' ? '?' : c == 0x7F ? '?' : c, d->out);
+    }
+    fputs(end < len ? "...\n" : "\n", d->out);
+
+    if (col > 0) {
+        fputs(start > 0 ? "     " : "  ", d->out);
+        for (i = start; i + 1 < col && i < end; i++) {
+            unsigned char c = (unsigned char) text[i];
+            if ((c & 0xC0) == 0x80) {
+                continue;       /* UTF-8 continuation: same column */
+            }
+            fputc(c == '\t' ? '\t' : ' ', d->out);
+        }
+        fputs("^\n", d->out);
+    }
+    free(text);
+}
+
+
+static void
+ec_diag_show_chain(ec_diag_t *d, unsigned file)
+{
+    const ec_file_t *f;
+    unsigned         guard = 0;
+
+    while (file < d->tree->nfiles && guard++ < 1000) {
+        f = &d->tree->files[file];
+        if (f->parent == file) {
+            break;
+        }
+        fprintf(d->out, "  included from %s:%u\n",
+            d->tree->files[f->parent].path, (unsigned) f->parent_line);
+        file = f->parent;
+    }
+}
+
+
+static int
+ec_diag_count(ec_diag_t *d, ec_diag_level_t level)
+{
+    if (level == EC_DIAG_ERROR) {
+        d->errors++;
+        if (d->errors > d->max_errors) {
+            d->suppressed++;
+            return 0;
+        }
+    } else if (level == EC_DIAG_WARNING) {
+        d->warnings++;
+    }
+    return !d->quiet;
+}
+
+
+void
+ec_diag_vat(ec_diag_t *d, ec_diag_level_t level, unsigned file,
+    unsigned line, unsigned col, const char *fmt, va_list ap)
+{
+    const ec_file_t *f = NULL;
+
+    if (!ec_diag_count(d, level)) {
+        return;
+    }
+    if (d->tree != NULL && file < d->tree->nfiles) {
+        f = &d->tree->files[file];
+    }
+    if (f != NULL && col > 0) {
+        fprintf(d->out, "%s:%u:%u: %s: ", f->path, line, col,
+            ec_diag_level_name[level]);
+    } else if (f != NULL) {
+        fprintf(d->out, "%s:%u: %s: ", f->path, line,
+            ec_diag_level_name[level]);
+    } else {
+        fprintf(d->out, "ecconf: %s: ", ec_diag_level_name[level]);
+    }
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+    if (f != NULL && line > 0) {
+        ec_diag_show_line(d, f, line, col);
+        ec_diag_show_chain(d, file);
+    }
+}
+
+
+void
+ec_diag_at(ec_diag_t *d, ec_diag_level_t level, unsigned file,
+    unsigned line, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    ec_diag_vat(d, level, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+
+void
+ec_diag_scalar(ec_diag_t *d, ec_diag_level_t level, const ec_scalar_t *s,
+    const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    ec_diag_vat(d, level, s->file, s->line, s->col, fmt, ap);
+    va_end(ap);
+}
+
+
+void
+ec_diag_plain(ec_diag_t *d, ec_diag_level_t level, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!ec_diag_count(d, level)) {
+        return;
+    }
+    fprintf(d->out, "ecconf: %s: ", ec_diag_level_name[level]);
+    va_start(ap, fmt);
+    vfprintf(d->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', d->out);
+}
+
+
+void
+ec_diag_summary(ec_diag_t *d)
+{
+    if (d->quiet || (d->errors == 0 && d->warnings == 0)) {
+        return;
+    }
+    fprintf(d->out, "%u error%s, %u warning%s", d->errors,
+        d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
+    if (d->suppressed > 0) {
+        fprintf(d->out, " (%u errors not shown)", d->suppressed);
+    }
+    fputc('\n', d->out);
+}

@@ -1,0 +1,33 @@
+/* ecconf: interned names, so a name is compared by pointer. */
+#ifndef EC_INTERN_H
+#define EC_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/arena.h"
+
+/* One spelling of a name and the lowercase key it folds to. Every
+ * spelling of the same name shares one key pointer, and key->key == key. */
+typedef struct ec_name {
+    const char     *text;
+    const struct ec_name *key;
+    const char     *first;      /* on a key: the first spelling seen */
+    uint32_t        len;
+    uint32_t        hash;
+} ec_name_t;
+
+typedef struct ec_intern {
+    ec_arena_t     *arena;
+    ec_name_t     **slots;
+    size_t          nslots;     /* power of two */
+    size_t          used;
+} ec_intern_t;
+
+void        ec_intern_init(ec_intern_t *in, ec_arena_t *arena);
+void        ec_intern_free(ec_intern_t *in);
+
+/* Intern text as written; the result's key is its lowercase form. */
+const ec_name_t *ec_intern(ec_intern_t *in, const char *text, size_t len);
+
+#endif
