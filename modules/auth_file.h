@@ -45,7 +45,7 @@ int ec_pwstore_has_cleartext(ec_pwstore_kind_t kind);
 
 /* Reads and indexes a password file. Malformed lines, empty passwords and
  * repeated users (or user and realm pairs) go to report, when not NULL,
- * and are skipped; for a repeated user the first line wins. Returns NULL
+ * and are skipped. For a repeated user the first line wins. Returns NULL
  * with a message in err when the file cannot be opened or read, or is
  * larger than EC_PWSTORE_MAX_BYTES. The new store has one reference. */
 ec_pwstore_t *ec_pwstore_load(ec_pwstore_kind_t kind, const char *path,

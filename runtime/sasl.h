@@ -15,18 +15,18 @@
  * mechanisms. */
 #define EC_SASL_LINE_MAX 12288
 
-/* Buffer size that holds the decoded form of n base64 characters plus the
+/* Size of a buffer for the decoded form of n base64 characters plus the
  * terminating NUL that the decoders append. */
 #define EC_SASL_DECODED_SIZE(n) ((n) / 4 * 3 + 1)
 
-/* Buffer size that holds the base64 form of n bytes plus a NUL. */
+/* Size of a buffer for the base64 form of n bytes plus a NUL. */
 #define EC_SASL_ENCODED_SIZE(n) (((n) + 2) / 3 * 4 + 1)
 
 /* Decoder results. Each error has its own value so the listener can pick
- * the reply: EC_SASL_ERR_TOO_LONG is 500 5.5.6, EC_SASL_CANCELLED is
- * 501 5.7.0, EC_SASL_ERR_NOSPACE and EC_SASL_ERR_RANDOM are internal
- * errors (454 4.7.0), and the other errors are 501 5.5.2 in SMTP and 401
- * in HTTP. */
+ * the reply. EC_SASL_ERR_TOO_LONG is 500 5.5.6 and EC_SASL_CANCELLED is
+ * 501 5.7.0. EC_SASL_ERR_NOSPACE and EC_SASL_ERR_RANDOM are internal
+ * errors (454 4.7.0). The other errors are 501 5.5.2 in SMTP and 401 in
+ * HTTP. */
 typedef enum {
     EC_SASL_OK = 0,
     EC_SASL_CANCELLED,          /* the client sent "*" */
@@ -125,7 +125,7 @@ ec_sasl_status_t ec_sasl_response_decode(const char *line, size_t len,
 /* Splits a decoded PLAIN message "authzid NUL authcid NUL passwd".
  * Exactly two NULs are required, and authcid and passwd must not be
  * empty. An authzid equal to authcid, or empty, means "act as authcid".
- * Any other authzid asks for proxy authorization, which ecconf does not
+ * Any other authzid requests proxy authorization, which ecconf does not
  * support, so it returns EC_SASL_ERR_AUTHZID and the listener answers
  * as for bad credentials. Bytes are not checked for valid UTF-8, so
  * clients that send Latin-1 passwords keep working. */
@@ -153,7 +153,7 @@ ec_sasl_status_t ec_sasl_cram_challenge(const char *hostname, char *out,
 
 /* Parses a decoded CRAM-MD5 response "username SP digest" where digest is
  * exactly 32 lowercase hex digits. The user name is everything before the
- * last space, so it may itself contain spaces; it must not be empty or
+ * last space, so it may itself contain spaces. It must not be empty or
  * contain NUL, CR or LF. */
 ec_sasl_status_t ec_sasl_cram_parse(const unsigned char *msg, size_t len,
             ec_sasl_cram_t *out);

@@ -127,7 +127,8 @@ tmpdir_teardown(void **state)
 }
 
 
-/* Writes len bytes to DIR/name and returns the full path (static). */
+/* Writes len bytes to DIR/name and returns the full path in a static
+ * buffer. */
 static const char *
 write_file(const tmpdir_t *t, const char *name, const char *data, size_t len)
 {

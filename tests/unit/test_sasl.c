@@ -164,7 +164,8 @@ test_base64_output_size(void **state)
     assert_int_equal(ec_sasl_base64_decode("Zm9vYmFy", 8, small, 6, &len),
                      EC_SASL_ERR_NOSPACE);
 
-    /* "fo" needs only 3 bytes although its group would decode to 3. */
+    /* "fo" needs only 3 bytes, although EVP_DecodeBlock() writes 3 bytes
+     * for its group before the NUL. */
     assert_int_equal(ec_sasl_base64_decode("Zm8=", 4, small, 3, &len),
                      EC_SASL_OK);
     assert_int_equal(len, 2);
@@ -366,7 +367,7 @@ test_plain_long_fields(void **state)
     ec_sasl_plain_t p;
 
     (void) state;
-    /* RFC 4616 asks servers to accept at least 255 octets per field. */
+    /* RFC 4616 requires servers to accept at least 255 octets per field. */
     memset(msg, 'u', sizeof(msg));
     msg[0] = '\0';
     msg[301] = '\0';
