@@ -32,7 +32,7 @@ CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE \
            -I. -I$(BUILD) $(PKG_CFLAGS)
 LDLIBS   = $(PKG_LIBS) -lpthread -lm
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
 
 # Every .c under these folders belongs to the library, except the mains.
 LIB_SRC  = $(filter-out %_main.c, \

@@ -56,11 +56,11 @@ struct ec_node {
         ec_scalar_t *items;     /* array: count items */
         ec_pair_t  *pairs;      /* hash: count pairs */
         struct {
-            ec_scalar_t instance;   /* text NULL when anonymous */
+            const ec_scalar_t *instance;    /* NULL when anonymous */
             ec_node_t  *children;
         } scope;
         struct {
-            ec_scalar_t path;       /* as written */
+            const ec_scalar_t *path;        /* the file read */
             ec_node_t  *children;   /* statements of that file */
         } include;
     } u;

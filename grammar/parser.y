@@ -55,6 +55,7 @@ typedef struct ec_node_list {
 
 static ec_node_list_t ec_list_one(ec_node_t *n);
 static ec_node_list_t ec_list_cat(ec_node_list_t a, ec_node_list_t b);
+static ec_scalar_t *ec_scalar_copy(ec_parse_t *p, const ec_scalar_t *s);
 static ec_node_t *ec_node_new(ec_parse_t *p, int kind,
                       const ec_scalar_t *name);
 static ec_node_t *ec_node_scope(ec_parse_t *p, const ec_scalar_t *name,
@@ -162,8 +163,7 @@ stmt
                                 ec_node_t *n = ec_node_new(p,
                                                    EC_NODE_INCLUDE, &$1);
                                 n->readonly = $1.quoted;
-                                n->u.include.path = $1;
-                                n->u.include.path.quoted = 1;
+                                n->u.include.path = ec_scalar_copy(p, &$1);
                                 n->u.include.children = $2.head;
                                 n->count = $1.file;
                                 if (strcmp($1.text, $3.text) != 0) {
@@ -229,6 +229,16 @@ ec_list_cat(ec_node_list_t a, ec_node_list_t b)
 }
 
 
+static ec_scalar_t *
+ec_scalar_copy(ec_parse_t *p, const ec_scalar_t *s)
+{
+    ec_scalar_t *c = ec_arena_alloc(&p->tree->arena, sizeof(*c));
+
+    *c = *s;
+    return c;
+}
+
+
 static ec_node_t *
 ec_node_new(ec_parse_t *p, int kind, const ec_scalar_t *name)
 {
@@ -254,7 +264,7 @@ ec_node_scope(ec_parse_t *p, const ec_scalar_t *name,
     ec_node_t *n = ec_node_new(p, EC_NODE_SCOPE, name);
 
     if (instance != NULL) {
-        n->u.scope.instance = *instance;
+        n->u.scope.instance = ec_scalar_copy(p, instance);
     }
     n->u.scope.children = body.head;
     return n;

@@ -185,10 +185,10 @@ ec_dump_node(FILE *out, ec_tree_t *tree, const ec_node_t *n,
         const char *kw = n->readonly ? "readonly_include" : "include";
 
         ec_dump_indent(out, depth);
-        fprintf(out, "# >>> %s \"%s\"\n", kw, n->u.include.path.text);
+        fprintf(out, "# >>> %s \"%s\"\n", kw, n->u.include.path->text);
         ec_dump_list(out, tree, n->u.include.children, depth);
         ec_dump_indent(out, depth);
-        fprintf(out, "# <<< %s \"%s\"\n", kw, n->u.include.path.text);
+        fprintf(out, "# <<< %s \"%s\"\n", kw, n->u.include.path->text);
         return;
     }
 
@@ -197,10 +197,10 @@ ec_dump_node(FILE *out, ec_tree_t *tree, const ec_node_t *n,
     fputs(name, out);
 
     if (n->kind == EC_NODE_SCOPE) {
-        if (n->u.scope.instance.text != NULL) {
+        if (n->u.scope.instance != NULL) {
             fputc(' ', out);
-            ec_dump_scalar(out, n->u.scope.instance.text,
-                n->u.scope.instance.len);
+            ec_dump_scalar(out, n->u.scope.instance->text,
+                n->u.scope.instance->len);
         }
         if (n->u.scope.children == NULL) {
             fputs(" {}\n", out);
@@ -397,7 +397,7 @@ ec_json_node(FILE *out, ec_tree_t *tree, const ec_node_t *n,
     ec_dump_indent(out, depth);
     if (n->kind == EC_NODE_INCLUDE) {
         fputs("{\"kind\": \"include\", \"path\": ", out);
-        ec_json_string(out, n->u.include.path.text, n->u.include.path.len);
+        ec_json_string(out, n->u.include.path->text, n->u.include.path->len);
         fprintf(out, ", \"readonly\": %s, ", n->readonly ? "true" : "false");
         ec_json_where(out, tree, &n->name);
         fputs(", \"statements\": ", out);
@@ -414,9 +414,9 @@ ec_json_node(FILE *out, ec_tree_t *tree, const ec_node_t *n,
     ec_json_where(out, tree, &n->name);
     if (n->kind == EC_NODE_SCOPE) {
         fputs(", \"instance\": ", out);
-        if (n->u.scope.instance.text != NULL) {
-            ec_json_string(out, n->u.scope.instance.text,
-                n->u.scope.instance.len);
+        if (n->u.scope.instance != NULL) {
+            ec_json_string(out, n->u.scope.instance->text,
+                n->u.scope.instance->len);
         } else {
             fputs("null", out);
         }

@@ -301,6 +301,7 @@ ec_load_one(ec_parse_t *p, const ec_scalar_t *where, const char *path,
     ec_load_ctx_t *ctx = p->load;
     struct stat    st;
     ec_node_t     *n, *body = NULL;
+    ec_scalar_t   *path_scalar;
     unsigned       i;
     int            file;
     FILE          *fp;
@@ -356,9 +357,11 @@ ec_load_one(ec_parse_t *p, const ec_scalar_t *where, const char *path,
     n->name.text = readonly ? "readonly_include" : "include";
     n->name.len = (uint32_t) strlen(n->name.text);
     n->key = ec_intern(&p->tree->names, n->name.text, n->name.len)->text;
-    n->u.include.path = *where;
-    n->u.include.path.text = p->tree->files[file].path;
-    n->u.include.path.len = (uint32_t) strlen(p->tree->files[file].path);
+    path_scalar = ec_arena_alloc(&p->tree->arena, sizeof(*path_scalar));
+    *path_scalar = *where;
+    path_scalar->text = p->tree->files[file].path;
+    path_scalar->len = (uint32_t) strlen(p->tree->files[file].path);
+    n->u.include.path = path_scalar;
     n->u.include.children = body;
     return n;
 }
