@@ -52,6 +52,10 @@ ec_dump_needs_quotes(const char *s, size_t len)
         if (c == '/' && i + 1 < len && s[i + 1] == '*') {
             return 1;
         }
+        if (c == 0xEF && i + 2 < len && s[i + 1] == '\xBB'
+            && s[i + 2] == '\xBF') {
+            return 1;           /* a byte order mark inside a word */
+        }
         if (c == 0xE2 && i + 2 < len && s[i + 1] == '\x80'
             && strchr("\x98\x99\x9C\x9D", s[i + 2]) != NULL) {
             return 1;

@@ -5,7 +5,7 @@ set -eu
 
 packages="build-essential pkg-config flex bison liblua5.4-dev lua5.4
 libsqlite3-dev sqlite3 libcmocka-dev libevent-dev libssl-dev openssl
-swaks curl jq clang libclang-rt-14-dev python3"
+swaks curl jq clang libclang-rt-14-dev python3 time"
 
 missing=""
 for p in $packages; do
