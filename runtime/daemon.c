@@ -1,0 +1,378 @@
+/* ecconf: ecconfd's main thread. It owns the listening sockets, the
+ * running configuration and the signals; the workers do all the I/O. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "runtime/daemon.h"
+#include "runtime/authlog.h"
+#include "runtime/daemon_socket.h"
+#include "runtime/paniclog.h"
+#include "runtime/spool.h"
+
+
+void
+ec_daemon_lock(ec_daemon_t *d)
+{
+    pthread_mutex_lock(&d->lock);
+}
+
+
+void
+ec_daemon_unlock(ec_daemon_t *d)
+{
+    pthread_mutex_unlock(&d->lock);
+}
+
+
+/* Log each "FILE:LINE:COL: error: ..." line of a failed load; the source
+ * excerpt and caret lines that follow are for a terminal only. */
+static void
+ec_daemon_log_diag(const char *text, const char *event)
+{
+    const char *line = text;
+    char        quoted[700];
+
+    while (line != NULL && *line != '\0') {
+        const char *end = strchr(line, '\n');
+        size_t      len = end != NULL ? (size_t) (end - line) : strlen(line);
+
+        if (memmem(line, len, "error: ", 7) != NULL)
+            ec_paniclog(EC_LOG_ERROR, event, " message=%s",
+                    ec_paniclog_quote(quoted, sizeof(quoted), line, len));
+        line = end != NULL ? end + 1 : NULL;
+    }
+}
+
+
+/* Build a generation from the file; diagnostics go to the log (and to
+ * stderr in the foreground). */
+static ec_rtconf_t *
+ec_daemon_load(ec_daemon_t *d, const char *event)
+{
+    char        *text = NULL;
+    size_t       len = 0;
+    FILE        *mem = open_memstream(&text, &len);
+    ec_diag_t    diag;
+    ec_rtconf_t *rc;
+
+    ec_diag_init(&diag, mem, NULL);
+    rc = ec_rtconf_load(d->opts.conf_path, &diag);
+    if (rc == NULL && diag.errors == 0)
+        fprintf(mem, "%s: error: cannot read the configuration file\n",
+                d->opts.conf_path);
+    fclose(mem);
+
+    if (rc == NULL) {
+        if (d->opts.foreground || d->base == NULL)
+            fputs(text, stderr);
+        ec_daemon_log_diag(text, event);
+    }
+    free(text);
+    return rc;
+}
+
+
+static int
+ec_daemon_write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "we");
+
+    if (f == NULL)
+        return -1;
+    fprintf(f, "%ld\n", (long) getpid());
+    return fclose(f);
+}
+
+
+/* Apply a new generation: open its new sockets first, so a Listen that
+ * cannot be opened rejects the reload with nothing changed. */
+static int
+ec_daemon_install(ec_daemon_t *d, ec_rtconf_t *rc)
+{
+    char     err[512];
+    unsigned i;
+
+    if (ec_spool_init(rc->spool) < 0) {
+        ec_paniclog(EC_LOG_ERROR, "reload_failed", " error=\"cannot create "
+                "spool folder\" path=%s", rc->spool);
+        return -1;
+    }
+    ec_daemon_lock(d);
+    if (ec_daemon_sockets_prepare(d, rc, err, sizeof(err)) < 0) {
+        ec_daemon_unlock(d);
+        ec_paniclog(EC_LOG_ERROR, "reload_failed", " error=\"%s\"", err);
+        return -1;
+    }
+    ec_daemon_sockets_commit(d, rc);
+    ec_rtconf_unref(d->rc);
+    d->rc = rc;
+    rc->generation = ++d->generation;
+    ec_daemon_unlock(d);
+
+    for (i = 0; i < d->nworkers; i++)
+        ec_worker_post(&d->workers[i], ec_rtconf_ref(rc));
+    ec_daemon_sockets_close_dead(d);
+    return 0;
+}
+
+
+static void
+ec_daemon_reload(ec_daemon_t *d)
+{
+    ec_rtconf_t *rc;
+
+    ec_paniclog(EC_LOG_INFO, "reload", " conf=%s", d->opts.conf_path);
+    rc = ec_daemon_load(d, "reload_failed");
+    if (rc == NULL) {
+        ec_paniclog(EC_LOG_ERROR, "reload_rejected",
+                " generation=%u reason=\"configuration has errors\"",
+                d->generation);
+        return;
+    }
+    if (ec_daemon_install(d, rc) < 0) {
+        ec_rtconf_unref(rc);
+        ec_paniclog(EC_LOG_ERROR, "reload_rejected", " generation=%u",
+                d->generation);
+        return;
+    }
+    if (d->rc->paniclog != NULL && !d->opts.foreground)
+        ec_paniclog_open(d->rc->paniclog);
+    ec_paniclog(EC_LOG_INFO, "reload_done", " generation=%u listens=%u",
+            d->generation, d->rc->nlistens);
+}
+
+
+static void
+ec_daemon_signal(evutil_socket_t sig, short what, void *arg)
+{
+    ec_daemon_t *d = arg;
+
+    (void) what;
+    if (sig == SIGHUP) {
+        ec_daemon_reload(d);
+        return;
+    }
+    ec_paniclog(EC_LOG_INFO, "stop", " signal=%s",
+            sig == SIGTERM ? "TERM" : "INT");
+    event_base_loopbreak(d->base);
+}
+
+
+static int
+ec_daemon_detach(void)
+{
+    pid_t pid = fork();
+    int   fd;
+
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+    setsid();
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+
+    /* The working folder stays: relative defaults (spool, pid file)
+     * are resolved against it on every reload. */
+    fd = open("/dev/null", O_RDWR);
+    if (fd >= 0) {
+        dup2(fd, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (fd > 2)
+            close(fd);
+    }
+    return 0;
+}
+
+
+static unsigned
+ec_daemon_worker_count(const ec_daemon_t *d)
+{
+    long n = d->opts.workers;
+
+    if (n == 0)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    if (n > EC_DAEMON_MAX_WORKERS)
+        n = EC_DAEMON_MAX_WORKERS;
+    return (unsigned) n;
+}
+
+
+static int
+ec_daemon_start_workers(ec_daemon_t *d)
+{
+    unsigned i;
+
+    d->nworkers = ec_daemon_worker_count(d);
+    d->workers = calloc(d->nworkers, sizeof(ec_worker_t));
+    if (d->workers == NULL)
+        return -1;
+    for (i = 0; i < d->nworkers; i++) {
+        if (ec_worker_start(&d->workers[i], d, i, d->rc) < 0) {
+            d->nworkers = i;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
+static void
+ec_daemon_stop_workers(ec_daemon_t *d)
+{
+    unsigned i;
+
+    for (i = 0; i < d->nworkers; i++)
+        ec_worker_stop(&d->workers[i]);
+    for (i = 0; i < d->nworkers; i++)
+        ec_worker_join(&d->workers[i]);
+    free(d->workers);
+    d->workers = NULL;
+}
+
+
+/* Sockets, pid file and detaching: everything before the workers run. */
+static int
+ec_daemon_setup(ec_daemon_t *d)
+{
+    char err[512];
+
+    if (ec_spool_init(d->rc->spool) < 0) {
+        fprintf(stderr, "ecconfd: error: cannot create spool folder "
+                "\"%s\": %s\n", d->rc->spool, strerror(errno));
+        return -1;
+    }
+    if (ec_daemon_sockets_prepare(d, d->rc, err, sizeof(err)) < 0) {
+        fprintf(stderr, "ecconfd: error: %s\n", err);
+        return -1;
+    }
+    ec_daemon_sockets_commit(d, d->rc);
+    if (!d->opts.foreground && ec_daemon_detach() < 0)
+        return -1;
+    if (d->rc->paniclog != NULL && !d->opts.foreground
+            && ec_paniclog_open(d->rc->paniclog) < 0)
+        return -1;
+    if (ec_daemon_write_pidfile(d->pidfile) < 0) {
+        ec_paniclog(EC_LOG_ERROR, "error", " error=\"cannot write pid "
+                "file\" path=%s", d->pidfile);
+        return -1;
+    }
+    d->pidfile_written = 1;
+    return 0;
+}
+
+
+static void
+ec_daemon_authlog_line(void *arg, const char *line)
+{
+    (void) arg;
+    ec_paniclog_raw(EC_LOG_WARNING, line);
+}
+
+
+/* The SQLite writer starts with the first generation; NOTE: a reload that
+ * changes sqlite_logger's database keeps the old one until a restart. */
+static int
+ec_daemon_open_authlog(ec_daemon_t *d)
+{
+    ec_authlog_config_t cfg;
+    char                err[512];
+
+    if (d->rc->sqlite_db == NULL)
+        return 0;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.db_path = d->rc->sqlite_db;
+    cfg.node = d->rc->hostname;
+    cfg.log = ec_daemon_authlog_line;
+    d->authlog = ec_authlog_open(&cfg, err, sizeof(err));
+    if (d->authlog == NULL) {
+        ec_paniclog(EC_LOG_ERROR, "error", " error=\"%s\"", err);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+ec_daemon_loop(ec_daemon_t *d)
+{
+    struct event *sig[3];
+    const int     signals[3] = { SIGHUP, SIGTERM, SIGINT };
+    unsigned      i;
+
+    d->base = event_base_new();
+    if (d->base == NULL)
+        return -1;
+    for (i = 0; i < 3; i++) {
+        sig[i] = evsignal_new(d->base, signals[i], ec_daemon_signal, d);
+        evsignal_add(sig[i], NULL);
+    }
+    if (ec_daemon_open_authlog(d) == 0 && ec_daemon_start_workers(d) == 0) {
+        ec_paniclog(EC_LOG_INFO, "start", " conf=%s workers=%u listens=%u "
+                "pid=%ld", d->opts.conf_path, d->nworkers, d->rc->nlistens,
+                (long) getpid());
+        event_base_dispatch(d->base);
+    }
+    ec_daemon_stop_workers(d);
+    if (d->authlog != NULL)
+        ec_authlog_close(d->authlog);
+    for (i = 0; i < 3; i++)
+        event_free(sig[i]);
+    event_base_free(d->base);
+    return 0;
+}
+
+
+int
+ec_daemon_run(const ec_daemon_options_t *opts)
+{
+    ec_daemon_t d;
+    int         status = 1;
+
+    memset(&d, 0, sizeof(d));
+    d.opts = *opts;
+    d.started = time(NULL);
+    pthread_mutex_init(&d.lock, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    evthread_use_pthreads();
+
+    d.rc = ec_daemon_load(&d, "error");
+    if (d.rc == NULL)
+        return 1;
+    if (opts->check_only) {
+        printf("%s: configuration is valid (%u listens)\n", opts->conf_path,
+                d.rc->nlistens);
+        ec_rtconf_unref(d.rc);
+        return 0;
+    }
+    d.rc->generation = d.generation = 1;
+    snprintf(d.pidfile, sizeof(d.pidfile), "%s",
+            opts->pidfile != NULL ? opts->pidfile : d.rc->pidfile);
+
+    if (ec_daemon_setup(&d) == 0 && ec_daemon_loop(&d) == 0)
+        status = 0;
+
+    ec_daemon_sockets_free(&d);
+    if (d.pidfile_written)
+        unlink(d.pidfile);
+    ec_paniclog(EC_LOG_INFO, "exit", " status=%d", status);
+    ec_rtconf_unref(d.rc);
+    ec_paniclog_close();
+    pthread_mutex_destroy(&d.lock);
+    return status;
+}
