@@ -41,9 +41,9 @@ ec_lua_reply_error(ec_lua_t *E, ec_auth_reply_t *reply, const char *module,
 }
 
 
-/* Converts the value on top of the stack, returned by a hook, into a
- * result; anything but one of the three EC_AUTH_* numbers is an error
- * described in detail. */
+/* Converts the value a hook returned (on top of the stack) into a result.
+ * Anything but one of the three EC_AUTH_* numbers is an error, described
+ * in detail. */
 static int
 ec_lua_check_result(lua_State *L, ec_auth_result_t *result, char *detail,
                     size_t detaillen)

@@ -1,5 +1,5 @@
-/* ecconf: the embedded Lua 5.4 runtime. One ec_lua_t holds one Lua state
- * with every configured script loaded into it; the daemon creates one per
+/* ecconf: the embedded Lua 5.4 runtime. One ec_lua_t owns one Lua state
+ * with every configured script loaded into it. The daemon creates one per
  * worker thread and calls it from that thread only. */
 #ifndef EC_LUA_H
 #define EC_LUA_H
@@ -68,8 +68,8 @@ int ec_lua_check_file(const char *path, char *err, size_t errlen);
 
 /* Calls mod:ac_auth_perform_auth(username, password, ac, response) of the
  * first loaded module that defines it. ctx is the session's validation
- * context, or NULL when the session has none; the outcome is recorded in
- * it (auth_status, auth_user, auth_name, can_relay) before
+ * context, or NULL when the session has none. The outcome is recorded in
+ * ctx (auth_status, auth_user, auth_name, can_relay) before the
  * ac_auth_log_auth_failure hooks run. */
 ec_auth_result_t ec_lua_ac_auth(ec_lua_t *E, const ec_auth_request_t *req,
                                 ec_lua_ctx_t *ctx, ec_auth_reply_t *reply);

@@ -46,7 +46,7 @@ typedef struct ec_lua_string {
     char            buf[];
 } ec_lua_string_t;
 
-/* The accept construct of the current call; conn is NULL outside calls,
+/* The accept construct of the current call. conn is NULL outside calls,
  * so a hook that keeps `ac` gets an error instead of a stale pointer. */
 typedef struct ec_lua_ac {
     const ec_conn_info_t *conn;

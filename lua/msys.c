@@ -1,5 +1,5 @@
 /* ecconf: the msys Lua API written in C, and the sandboxed standard
- * library every script sees. */
+ * library that every script runs with. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -38,7 +38,7 @@ typedef struct ec_lua_sockaddr {
 typedef struct ec_lua_disabled {
     const char     *table;          /* NULL for a global */
     const char     *name;
-    const char     *why;
+    const char     *reason;
 } ec_lua_disabled_t;
 
 /* Standard functions that block the worker thread, reach outside the
@@ -96,7 +96,7 @@ ec_lua_install_disabled(lua_State *L)
             lua_pushglobaltable(L);
             lua_pushstring(L, d->name);
         }
-        lua_pushstring(L, d->why);
+        lua_pushstring(L, d->reason);
         lua_pushcclosure(L, ec_lua_disabled_call, 2);
         lua_setfield(L, -2, d->name);
         lua_pop(L, 1);
@@ -677,8 +677,9 @@ ec_lua_valid_scheme(const char *s)
 }
 
 
-/* msys.registerAuth(scheme, table): while scripts load (Momentum asks
- * for mod:init(); ecconf also accepts the script body). */
+/* msys.registerAuth(scheme, table): only while scripts load. Momentum
+ * documents the call from mod:init(), and ecconf also accepts it in the
+ * script body. */
 static int
 ec_lua_register_auth(lua_State *L)
 {

@@ -55,7 +55,7 @@ ec_lua_now_ns(void)
 }
 
 
-/* Counts every byte the state holds and refuses growth past mem_max.
+/* Counts every byte the state uses and rejects growth past mem_max.
  * Shrinking and freeing never fail, as Lua requires. */
 static void *
 ec_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -541,8 +541,8 @@ ec_lua_has_prefix(const char *key)
 }
 
 
-/* Records which hooks the module table defines. Runs as a protected
- * call; returns whether any key names a callout ecconf knows. */
+/* Records which hooks the module table defines, and returns whether any
+ * key names a callout that ecconf recognizes. Runs as a protected call. */
 static int
 ec_lua_scan_table(lua_State *L)
 {
