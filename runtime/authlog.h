@@ -125,7 +125,8 @@ void    ec_authlog_reopen(ec_authlog_t *l);
 
 /* Writes everything still queued, retrying for up to cfg->close_ms, then
  * stops the writer and frees l. Events still unwritten then are counted
- * as dropped and reported through the log callback. */
+ * as dropped. The last line through the log callback is "event=
+ * authlog_stop" with the final counters. */
 void    ec_authlog_close(ec_authlog_t *l);
 
 /* Fills ev from a request and the handler's reply: connection fields,
