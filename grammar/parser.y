@@ -93,7 +93,7 @@ stmts
 stmt
     : WORD '=' value        {
                                 $3->name = $1;
-                                $3->key = ec_intern(&p->tree->names,
+                                $3->key = ec_intern_name(&p->tree->names,
                                               $1.text, $1.len)->key->text;
                                 $3->name.text = ec_intern(&p->tree->names,
                                               $1.text, $1.len)->text;
@@ -247,7 +247,7 @@ ec_node_new(ec_parse_t *p, int kind, const ec_scalar_t *name)
     memset(n, 0, sizeof(*n));
     n->kind = (uint8_t) kind;
     if (name != NULL) {
-        const ec_name_t *nm = ec_intern(&p->tree->names, name->text,
+        const ec_name_t *nm = ec_intern_name(&p->tree->names, name->text,
                                   name->len);
         n->name = *name;
         n->name.text = nm->text;
@@ -354,6 +354,7 @@ ec_pairs_push(ec_parse_t *p, const ec_scalar_t *k, const ec_scalar_t *v)
                 (unsigned) p->pairs[i].key.line);
         }
     }
+    ec_intern_name(&p->tree->names, k->text, k->len);
     if (p->npairs == p->pairs_cap) {
         p->pairs = ec_grow(p->pairs, &p->pairs_cap, sizeof(*p->pairs));
     }

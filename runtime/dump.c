@@ -85,9 +85,10 @@ ec_dump_scalar(FILE *out, const char *s, size_t len)
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
         case '\\':
-            /* A backslash reads back as itself unless an escape letter
-             * follows it or it ends the string. */
-            if (i + 1 == len || strchr("\\\"nrt", s[i + 1]) != NULL) {
+            /* A backslash reads back as itself unless what is written
+             * after it starts an escape (a letter of one, or a character
+             * written as one) or it ends the string. */
+            if (i + 1 == len || strchr("\\\"nrt\n\r\t", s[i + 1]) != NULL) {
                 fputs("\\\\", out);
             } else {
                 fputc('\\', out);

@@ -99,6 +99,18 @@ ec_intern_exact(ec_intern_t *in, const char *text, size_t len, int *created)
 
 
 const ec_name_t *
+ec_intern_name(ec_intern_t *in, const char *text, size_t len)
+{
+    const ec_name_t *n = ec_intern(in, text, len);
+
+    if (n->key->first == NULL) {
+        ((ec_name_t *) n->key)->first = n->text;
+    }
+    return n;
+}
+
+
+const ec_name_t *
 ec_intern(ec_intern_t *in, const char *text, size_t len)
 {
     const ec_name_t *n, *key;
@@ -110,7 +122,6 @@ ec_intern(ec_intern_t *in, const char *text, size_t len)
     if (!created) {
         return n;
     }
-    ((ec_name_t *) n)->first = n->text;
     for (i = 0; i < len; i++) {
         if (text[i] >= 'A' && text[i] <= 'Z') {
             has_upper = 1;
@@ -130,9 +141,6 @@ ec_intern(ec_intern_t *in, const char *text, size_t len)
         lower[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
     }
     key = ec_intern_exact(in, lower, len, &created);
-    if (key->first == NULL) {
-        ((ec_name_t *) key)->first = n->text;
-    }
     if (lower != small) {
         free(lower);
     }

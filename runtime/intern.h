@@ -30,4 +30,9 @@ void        ec_intern_free(ec_intern_t *in);
 /* Intern text as written; the result's key is its lowercase form. */
 const ec_name_t *ec_intern(ec_intern_t *in, const char *text, size_t len);
 
+/* The same for a name (option, scope or hash key): the first spelling
+ * of each key is remembered for dumps. Values never set it. */
+const ec_name_t *ec_intern_name(ec_intern_t *in, const char *text,
+                     size_t len);
+
 #endif
