@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lua/ec_lua.h"
 #include "runtime/authdispatch.h"
 #include "runtime/paniclog.h"
 
@@ -32,16 +33,17 @@ ec_authbind_close(ec_authbind_t *b)
 }
 
 
-/* TODO: call ec_lua_ac_auth(L, req, reply) once lua/ lands; until then
- * ac_auth:// is a temporary failure so no client passes by accident. */
+/* Without a Lua state (no scripts, or a state that failed to load) the
+ * answer is a temporary failure, never a pass. */
 static ec_auth_result_t
 ec_authdispatch_lua(ec_authctx_t *ctx, const ec_auth_request_t *req,
         ec_auth_reply_t *reply)
 {
-    (void) ctx;
-    (void) req;
-    snprintf(reply->reason, sizeof(reply->reason), "lua_unavailable");
-    return EC_AUTH_ERROR;
+    if (ctx->lua == NULL || !ec_lua_has_ac_auth(ctx->lua)) {
+        snprintf(reply->reason, sizeof(reply->reason), "no_ac_auth_hook");
+        return EC_AUTH_ERROR;
+    }
+    return ec_lua_ac_auth(ctx->lua, req, NULL, reply);
 }
 
 

@@ -102,9 +102,13 @@ ec_paniclog_raw(ec_log_level_t level, const char *text)
     char   line[EC_PANICLOG_LINE];
     size_t n;
 
+    /* Lines from Lua carry their own level= pair. */
     n = ec_paniclog_stamp(line, sizeof(line));
-    n += (size_t) snprintf(line + n, sizeof(line) - n, " level=%s %s",
-            ec_paniclog_levels[level], text);
+    if (strncmp(text, "level=", 6) == 0)
+        n += (size_t) snprintf(line + n, sizeof(line) - n, " %s", text);
+    else
+        n += (size_t) snprintf(line + n, sizeof(line) - n, " level=%s %s",
+                ec_paniclog_levels[level], text);
     if (n >= sizeof(line) - 1)
         n = sizeof(line) - 2;
     line[n++] = '\n';

@@ -481,7 +481,10 @@ ec_rtconf_script(const ec_node_t *scope, void *arg)
     ec_rtbuild_t    *b = arg;
     ec_rtconf_t     *rc = b->rc;
     const ec_node_t *src;
-    ec_rtscript_t   *s;
+    ec_lua_script_t *s;
+    char             dir[PATH_MAX];
+    char             path[PATH_MAX];
+    int              r;
 
     src = ec_rttree_option(scope->u.scope.children, "source");
     if (scope->u.scope.instance == NULL || src == NULL
@@ -490,12 +493,48 @@ ec_rtconf_script(const ec_node_t *scope, void *arg)
                 "a script needs a name and a \"source\" option");
         return;
     }
+    ec_rtconf_folder(rc, src->u.scalar.file, dir, sizeof(dir));
+    r = ec_lua_resolve_source(src->u.scalar.text, dir, NULL, path,
+            sizeof(path));
+    if (r < 0) {
+        ec_diag_scalar(b->diag, EC_DIAG_ERROR, &src->u.scalar, "%s", path);
+        return;
+    }
     if (rc->nscripts == EC_RTCONF_MAX_SCRIPT)
         return;
     s = &rc->scripts[rc->nscripts++];
     s->name = scope->u.scope.instance->text;
-    s->source = src->u.scalar.text;
-    s->file = src->u.scalar.file;
+    s->path = r == 0 ? ec_rtconf_strdup(rc, path) : NULL;
+}
+
+
+/* Load every script once in a scratch state, so a syntax error or a
+ * failing init() rejects the configuration before any worker sees it. */
+static void
+ec_rtconf_check_scripts(ec_rtbuild_t *b)
+{
+    ec_lua_config_t cfg;
+    ec_lua_t       *E;
+    char            err[1024];
+
+    if (b->rc->nscripts == 0 || b->diag->errors > 0)
+        return;
+    ec_rtconf_lua_config(b->rc, &cfg);
+    E = ec_lua_new(&cfg, err, sizeof(err));
+    if (E == NULL) {
+        ec_diag_plain(b->diag, EC_DIAG_ERROR, "%s", err);
+        return;
+    }
+    ec_lua_free(E);
+}
+
+
+void
+ec_rtconf_lua_config(const ec_rtconf_t *rc, ec_lua_config_t *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->scripts = rc->scripts;
+    cfg->nscripts = rc->nscripts;
 }
 
 
@@ -574,7 +613,7 @@ ec_rtconf_new(ec_tree_t *tree, const char *path)
     rc->listens = ec_arena_zalloc(&tree->arena,
             EC_RTCONF_MAX_LISTEN * sizeof(ec_rtlisten_t));
     rc->scripts = ec_arena_zalloc(&tree->arena,
-            EC_RTCONF_MAX_SCRIPT * sizeof(ec_rtscript_t));
+            EC_RTCONF_MAX_SCRIPT * sizeof(ec_lua_script_t));
     return rc;
 }
 
@@ -599,6 +638,7 @@ ec_rtconf_load(const char *path, ec_diag_t *diag)
     ec_rtconf_globals(&b);
     ec_rtconf_walk_binds(&b, tree->root);
     ec_rtconf_listeners(&b);
+    ec_rtconf_check_scripts(&b);
     if (b.rc->nlistens == 0)
         ec_diag_plain(diag, EC_DIAG_WARNING,
                 "\"%s\" has no Listen in an ESMTP_Listener or "

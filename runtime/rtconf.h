@@ -9,6 +9,7 @@
 
 #include "grammar/ast.h"
 #include "runtime/authdispatch.h"
+#include "lua/ec_lua.h"
 #include "runtime/diag.h"
 
 #define EC_RTCONF_ADDR_MAX 256
@@ -79,11 +80,6 @@ typedef struct ec_rtlisten {
     ec_settings_t       base;           /* settings for no matching Peer */
 } ec_rtlisten_t;
 
-typedef struct ec_rtscript {
-    const char     *name;
-    const char     *source;             /* as written */
-    unsigned        file;               /* tree file that named it */
-} ec_rtscript_t;
 
 /* A runtime configuration generation. Shared by every worker thread and
  * every session that started under it; freed when the last reference
@@ -97,7 +93,7 @@ struct ec_rtconf {
     unsigned            nlistens;
     ec_authbind_t      *binds;
     unsigned            nbinds;
-    ec_rtscript_t      *scripts;
+    ec_lua_script_t    *scripts;        /* scriptlet scripts, resolved */
     unsigned            nscripts;
     int                 ac_auth;        /* ac_auth {} present */
     const char         *paniclog;       /* NULL: stderr */
@@ -111,6 +107,10 @@ struct ec_rtconf {
 /* Load path, check what the runtime needs and build a generation with one
  * reference. Errors (with file:line) go to diag; returns NULL on any. */
 ec_rtconf_t *ec_rtconf_load(const char *path, ec_diag_t *diag);
+
+/* The Lua settings of rc: its scripts, default limits, no log hook. */
+void        ec_rtconf_lua_config(const ec_rtconf_t *rc,
+                ec_lua_config_t *cfg);
 
 ec_rtconf_t *ec_rtconf_ref(ec_rtconf_t *rc);
 void        ec_rtconf_unref(ec_rtconf_t *rc);

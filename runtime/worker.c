@@ -17,6 +17,35 @@
 #include "runtime/worker.h"
 
 
+static void
+ec_worker_lua_line(void *arg, const char *line)
+{
+    (void) arg;
+    ec_paniclog_raw(EC_LOG_INFO, line);
+}
+
+
+/* This worker's own Lua state for a generation. The scripts passed the
+ * same load when the generation was built, so a failure here is rare
+ * (memory); ac_auth:// then answers a temporary failure. */
+static ec_lua_t *
+ec_worker_lua(ec_worker_t *w, const ec_rtconf_t *rc)
+{
+    ec_lua_config_t cfg;
+    ec_lua_t       *E;
+    char            err[1024];
+    char            quoted[1100];
+
+    ec_rtconf_lua_config(rc, &cfg);
+    cfg.log = ec_worker_lua_line;
+    E = ec_lua_new(&cfg, err, sizeof(err));
+    if (E == NULL)
+        ec_paniclog(EC_LOG_ERROR, "lua_error", " worker=%u error=%s", w->id,
+                ec_paniclog_quote(quoted, sizeof(quoted), err, strlen(err)));
+    return E;
+}
+
+
 static ec_wgen_t *
 ec_wgen_new(ec_worker_t *w, ec_rtconf_t *rc)
 {
@@ -28,9 +57,7 @@ ec_wgen_new(ec_worker_t *w, ec_rtconf_t *rc)
     g->rc = rc;
     g->auth.acctlog = rc->acctlog;
     g->auth.authlog = w->d->authlog;
-    /* TODO: create this worker's Lua state here (ec_lua_new) once lua/
-     * lands; until then ac_auth:// answers a temporary failure. */
-    g->auth.lua = NULL;
+    g->auth.lua = rc->nscripts > 0 ? ec_worker_lua(w, rc) : NULL;
     return g;
 }
 
@@ -48,6 +75,7 @@ ec_wgen_unref(ec_wgen_t *g)
 {
     if (g == NULL || --g->refs > 0)
         return;
+    ec_lua_free(g->auth.lua);
     ec_rtconf_unref(g->rc);
     free(g);
 }
