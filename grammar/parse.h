@@ -37,6 +37,8 @@ typedef struct ec_parse {
     size_t              bufpos;
     int                 started;    /* first chunk read (BOM check) */
     int                 nul_seen;   /* input stopped at a NUL byte */
+    int                 lex_fatal;  /* the scanner gave up at an error it
+                                     * reported; no syntax error follows */
 
     /* position of the next byte the scanner reads */
     uint32_t            line;

@@ -445,6 +445,9 @@ yyreport_syntax_error(const yypcontext_t *ctx, void *scanner,
 
     (void) scanner;
     (void) out;
+    if (p->lex_fatal) {
+        return 0;               /* the scanner already said why */
+    }
     n = yypcontext_expected_tokens(ctx, exp, 16);
     for (i = 0; i < n; i++) {
         const char *name = yysymbol_name(exp[i]);

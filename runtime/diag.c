@@ -12,6 +12,45 @@
 static const char *ec_diag_level_name[] = { "", "error", "warning", "note" };
 
 
+/* Length of the valid UTF-8 sequence at s, or 0 when it is invalid. */
+size_t
+ec_utf8_len(const unsigned char *s, size_t left)
+{
+    size_t        n, i;
+    unsigned long cp;
+
+    if (s[0] < 0x80) {
+        return 1;
+    } else if ((s[0] & 0xE0) == 0xC0) {
+        n = 2;
+        cp = s[0] & 0x1F;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        n = 3;
+        cp = s[0] & 0x0F;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        n = 4;
+        cp = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (n > left) {
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800)
+        || (n == 4 && cp < 0x10000) || cp > 0x10FFFF
+        || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return 0;
+    }
+    return n;
+}
+
+
 void
 ec_diag_init(ec_diag_t *d, FILE *out, const ec_tree_t *tree)
 {
@@ -105,18 +144,30 @@ ec_diag_show_line(ec_diag_t *d, const ec_file_t *f, unsigned line,
     fputs(start > 0 ? "  ..." : "  ", d->out);
     for (i = start; i < end; i++) {
         unsigned char c = (unsigned char) text[i];
-        fputc(c < 0x20 && c != '\t' ? '?' : c == 0x7F ? '?' : c, d->out);
+        size_t        n = ec_utf8_len((unsigned char *) text + i, end - i);
+
+        /* Control bytes and invalid UTF-8 would garble a terminal. */
+        if (n > 1) {
+            fwrite(text + i, 1, n, d->out);
+            i += n - 1;
+        } else if (n == 0 || (c < 0x20 && c != '\t') || c == 0x7F) {
+            fputc('?', d->out);
+        } else {
+            fputc(c, d->out);
+        }
     }
     fputs(end < len ? "...\n" : "\n", d->out);
 
     if (col > 0) {
         fputs(start > 0 ? "     " : "  ", d->out);
         for (i = start; i + 1 < col && i < end; i++) {
-            unsigned char c = (unsigned char) text[i];
-            if ((c & 0xC0) == 0x80) {
-                continue;       /* UTF-8 continuation: same column */
+            size_t n = ec_utf8_len((unsigned char *) text + i, end - i);
+
+            /* one caret column per character shown above */
+            fputc(text[i] == '\t' ? '\t' : ' ', d->out);
+            if (n > 1) {
+                i += n - 1;
             }
-            fputc(c == '\t' ? '\t' : ' ', d->out);
         }
         fputs("^\n", d->out);
     }

@@ -47,6 +47,9 @@ void    ec_diag_scalar(ec_diag_t *d, ec_diag_level_t level,
 void    ec_diag_plain(ec_diag_t *d, ec_diag_level_t level,
             const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 if invalid. */
+size_t  ec_utf8_len(const unsigned char *s, size_t left);
+
 /* Print the "N errors, M warnings" summary when there was anything. */
 void    ec_diag_summary(ec_diag_t *d);
 

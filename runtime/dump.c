@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "runtime/diag.h"
 #include "runtime/dump.h"
 
 #define EC_DUMP_WIDTH   80
@@ -264,45 +265,6 @@ void
 ec_dump_text(FILE *out, ec_tree_t *tree)
 {
     ec_dump_list(out, tree, tree->root, 0);
-}
-
-
-/* Length of the valid UTF-8 sequence at s, or 0 when it is invalid. */
-static size_t
-ec_utf8_len(const unsigned char *s, size_t left)
-{
-    size_t        n, i;
-    unsigned long cp;
-
-    if (s[0] < 0x80) {
-        return 1;
-    } else if ((s[0] & 0xE0) == 0xC0) {
-        n = 2;
-        cp = s[0] & 0x1F;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3;
-        cp = s[0] & 0x0F;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n > left) {
-        return 0;
-    }
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800)
-        || (n == 4 && cp < 0x10000) || cp > 0x10FFFF
-        || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return 0;
-    }
-    return n;
 }
 
 
