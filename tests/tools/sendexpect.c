@@ -237,8 +237,8 @@ se_step(se_conn_t *c, char *line, unsigned lineno)
     if (strncmp(line, "> ", 2) == 0 || strcmp(line, ">") == 0)
         return se_queue_line(c, line[1] ? line + 2 : "") < 0
             || se_flush(c) < 0 ? -1 : 0;
-    if (strncmp(line, "+ ", 2) == 0)
-        return se_queue_line(c, line + 2);
+    if (strncmp(line, "+ ", 2) == 0 || strcmp(line, "+") == 0)
+        return se_queue_line(c, line[1] ? line + 2 : "");
     if (strcmp(line, "flush") == 0)
         return se_flush(c);
     if (strncmp(line, "long ", 5) == 0) {

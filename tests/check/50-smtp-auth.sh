@@ -1,0 +1,73 @@
+#!/bin/sh
+# ecconfd SMTP AUTH with a real client (swaks): LOGIN, PLAIN and CRAM-MD5
+# against file://, ac_auth:// (the example Lua hook) and digest://, chosen
+# per client address through Peer scopes; then the acctlog and the SQLite
+# auth log, which must never hold a password.
+NAME=50-smtp-auth
+. "$(dirname "$0")/../scenario/lib.sh"
+
+SMTP=$(free_port)
+SMTP2=$(free_port)
+HTTP=$(free_port)
+make_conf "$SCEN/smtp.conf" smtp.conf
+cp "$SCEN/passwd" "$SCEN/passwd.digest" "$T/"
+start_daemon smtp.conf
+
+swaks_auth "$SMTP" LOGIN "Test User" test2006 235
+swaks_auth "$SMTP" LOGIN "Test User" wrong 535
+swaks_auth "$SMTP" LOGIN nobody test2006 535
+swaks_auth "$SMTP" PLAIN bob secret 235
+swaks_auth "$SMTP" PLAIN bob wrong 535
+swaks_auth "$SMTP" CRAM-MD5 bob secret 235
+swaks_auth "$SMTP" CRAM-MD5 bob wrong 535
+
+# From 127.0.0.2 the Listen's Peer routes LOGIN to the Lua hook and
+# PLAIN to the digest store.
+peer_auth() {
+    swaks --server "127.0.0.1:$SMTP" --local-interface 127.0.0.2 \
+        --auth "$1" --auth-user "$2" --auth-password "$3" \
+        --quit-after AUTH --timeout 10 > "$T/swaks.out" 2>&1
+    grep -q "^<[-*]*  *$4" "$T/swaks.out" ||
+        fail "peer $1 $2: expected \"$4\", got: $(grep '^<' "$T/swaks.out" |
+            tail -n 1)"
+    pass
+}
+peer_auth LOGIN "Test User" test2006 "235 2.7.0"
+peer_auth LOGIN "Test User" testx "531 Get out of town"
+peer_auth LOGIN "Test User" other "535 5.7.8"
+peer_auth PLAIN carol digestpw "235 2.7.0"
+peer_auth PLAIN carol wrong "535 5.7.8"
+
+# The Peer's SMTP_Extensions drop CRAM-MD5 for 127.0.0.2.
+swaks --server "127.0.0.1:$SMTP" --local-interface 127.0.0.2 \
+    --quit-after EHLO > "$T/swaks.out" 2>&1
+grep -q '250-AUTH LOGIN PLAIN$' "$T/swaks.out" ||
+    fail "peer EHLO: $(grep AUTH "$T/swaks.out")"
+pass
+
+stop_daemon
+
+# log_authentication is on for the listener's LOGIN only, not for the
+# Peer's: 3 LOGIN attempts from 127.0.0.1, one pass.
+lines=$(wc -l < "$T/acctlog.ec")
+[ "$lines" -eq 3 ] || fail "acctlog: expected 3 lines, got $lines"
+grep -q "@N@127.0.0.1:$SMTP@127.0.0.1:[0-9]*@Test User@1\$" "$T/acctlog.ec" ||
+    fail "acctlog has no pass record: $(head -n 1 "$T/acctlog.ec")"
+pass
+
+rows=$(sqlite3 "$T/auth.db" "SELECT count(*) FROM auth_events")
+[ "$rows" -eq 12 ] || fail "auth_events: expected 12 rows, got $rows"
+res=$(sqlite3 "$T/auth.db" "SELECT group_concat(result) FROM
+    (SELECT result FROM auth_events ORDER BY id)")
+[ "$res" = "pass,fail,fail,pass,fail,pass,fail,pass,fail,fail,pass,fail" ] ||
+    fail "auth_events results: $res"
+pass
+
+for secret in test2006 secret digestpw testx; do
+    if grep -a -q "$secret" "$T/auth.db" "$T/acctlog.ec" "$T/daemon.log" \
+            "$T"/auth.db-wal 2>/dev/null; then
+        fail "a password appears in a log or the auth database"
+    fi
+done
+pass
+done_ok

@@ -1,0 +1,74 @@
+#!/bin/sh
+# ecconfd reload and stop: SIGHUP with a broken file keeps the running
+# configuration (and says why in the log), a changed password file takes
+# effect on the next reload, a new Listen opens and a removed one closes,
+# and SIGTERM exits cleanly, removing the pid file.
+NAME=53-reload
+. "$(dirname "$0")/../scenario/lib.sh"
+
+SMTP=$(free_port)
+SMTP2=$(free_port)
+HTTP=$(free_port)
+make_conf "$SCEN/smtp.conf" smtp.conf
+cp "$SCEN/passwd" "$SCEN/passwd.digest" "$T/"
+start_daemon smtp.conf
+[ -f "$T/ecconfd.pid" ] || fail "no pid file"
+[ "$(cat "$T/ecconfd.pid")" = "$PID" ] || fail "pid file content"
+pass
+
+# A session opened before a reload finishes on its own generation.
+mkfifo "$T/held"
+"$SENDEXPECT" 127.0.0.1 "$SMTP" "$T/held" > "$T/held.out" 2>&1 &
+HELD=$!
+exec 7> "$T/held"
+printf '< 220\n> EHLO held.test\n< 250\n' >&7
+
+# Broken file: reload rejected, old config keeps serving.
+cp "$T/smtp.conf" "$T/good.conf"
+echo 'ESMTP_Listener { Listen "127.0.0.1:1" {' >> "$T/smtp.conf"
+kill -HUP "$PID"
+wait_log "event=reload_rejected"
+grep -q 'event=reload_failed message=.*smtp.conf:[0-9]*:[0-9]*: error:' \
+    "$T/daemon.log" || fail "reload error not logged with file:line"
+swaks_auth "$SMTP" PLAIN bob secret 235
+
+# An unreadable password file is a build error too.
+sed 's|file://passwd|file://missing-passwd|' "$T/good.conf" > "$T/smtp.conf"
+kill -HUP "$PID"
+wait_log "event=reload_rejected" 2
+grep -q 'missing-passwd' "$T/daemon.log" || fail "missing file not named"
+swaks_auth "$SMTP" PLAIN bob secret 235
+
+# Changed password: takes effect after a good reload.
+cp "$T/good.conf" "$T/smtp.conf"
+sed 's/^bob:secret$/bob:newsecret/' "$SCEN/passwd" > "$T/passwd"
+swaks_auth "$SMTP" PLAIN bob secret 235
+kill -HUP "$PID"
+wait_log "event=reload_done"
+swaks_auth "$SMTP" PLAIN bob newsecret 235
+swaks_auth "$SMTP" PLAIN bob secret 535
+
+# The held session still runs on generation 1, then ends normally.
+printf '> AUTH PLAIN AGJvYgBzZWNyZXQ=\n< 235\n> QUIT\n< 221\n' >&7
+exec 7>&-
+wait "$HELD" || fail "held session: $(cat "$T/held.out")"
+pass
+
+# Move the second Listen to a new port: the old one closes.
+NEW=$(free_port)
+sed "s|127.0.0.1:$SMTP2|127.0.0.1:$NEW|" "$T/good.conf" > "$T/smtp.conf"
+kill -HUP "$PID"
+wait_log "event=reload_done" 2
+converse "$NEW" "new Listen" <<'S'
+< 220
+S
+if "$SENDEXPECT" 127.0.0.1 "$SMTP2" /dev/null 2> /dev/null; then
+    fail "removed Listen still accepts"
+fi
+pass
+
+stop_daemon
+[ ! -e "$T/ecconfd.pid" ] || fail "pid file left behind"
+grep -q 'event=stop signal=TERM' "$T/daemon.log" || fail "no stop event"
+pass
+done_ok
