@@ -134,11 +134,18 @@ ec_smtp_close(ec_smtp_t *s)
 void
 ec_smtp_shutdown(ec_smtp_t *s)
 {
-    struct evbuffer *out = bufferevent_get_output(s->bev);
+    char    line[300];
+    int     n;
+    ssize_t r;
 
-    evbuffer_add_printf(out, "421 4.3.2 %s Service shutting down\r\n",
-            s->set.hostname);
-    bufferevent_flush(s->bev, EV_WRITE, BEV_FLUSH);
+    /* One non-blocking send straight to the socket, because the
+     * bufferevent is freed next: a client that does not read loses the
+     * reply, not the shutdown. */
+    n = snprintf(line, sizeof(line), "421 4.3.2 %.200s Service shutting "
+            "down\r\n", s->set.hostname);
+    r = send(bufferevent_getfd(s->bev), line, (size_t) n,
+            MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void) r;
     ec_smtp_free(s);
 }
 

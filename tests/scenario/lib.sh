@@ -11,6 +11,7 @@ SENDEXPECT=$BUILD/tests/sendexpect
 T=$(mktemp -d "${TMPDIR:-/tmp}/ecconfd-$NAME.XXXXXX")
 PID=
 CHECKS=0
+STARTS=0
 
 cleanup() {
     if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
@@ -68,7 +69,8 @@ start_daemon() {
     (cd "$T" && exec "$ECCONFD" -f -w 2 -d 3 -c "$T/$1") \
         >> "$T/daemon.log" 2>&1 &
     PID=$!
-    wait_log "event=start"
+    STARTS=$((STARTS + 1))
+    wait_log "event=start" "$STARTS"
 }
 
 # Send SIGTERM and require a clean exit within 10 s.
