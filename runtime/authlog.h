@@ -1,7 +1,7 @@
 /* ecconf: the authentication event log. Every SMTP or HTTP authentication
  * attempt becomes one row in an SQLite database and, when configured, one
- * Momentum acctlog line. Sessions hand events to a bounded in-memory queue;
- * one writer thread owns the database connection and the acctlog file. */
+ * Momentum acctlog line. Sessions hand events to a bounded in-memory
+ * queue, and one writer thread owns the database and the acctlog file. */
 #ifndef EC_AUTHLOG_H
 #define EC_AUTHLOG_H
 
@@ -112,9 +112,9 @@ ec_authlog_t *ec_authlog_open(const ec_authlog_config_t *cfg, char *err,
             size_t errlen);
 
 /* Copies ev into the queue and returns. Safe from any thread: it takes
- * one short mutex and never waits for the disk. When the queue holds
- * max_queued events, or close has begun, the event is counted as dropped
- * instead. */
+ * one mutex, held only to link the event, and does no file I/O. When
+ * max_queued events are waiting, or close has begun, the event is counted
+ * as dropped instead. */
 void    ec_authlog_submit(ec_authlog_t *l, const ec_auth_event_t *ev);
 
 void    ec_authlog_stats(ec_authlog_t *l, ec_authlog_stats_t *out);

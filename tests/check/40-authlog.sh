@@ -1,9 +1,10 @@
 #!/bin/sh
 # Writes authentication events with build/tests/authlog_write, then reads
-# the database with the real sqlite3 shell: schema, views, hostile
-# usernames, the acctlog, a second process holding the write lock for
-# 5 s, and a scan of every file for the password the requests carried.
-# Ends with the kill -9 loss measurement (printed, not asserted on time).
+# the database with the real sqlite3 shell. Checks the schema, the views,
+# hostile usernames and the acctlog. Then a second process holds the write
+# lock for 5 s while more events arrive, and every file is searched for the
+# password the requests carried. Ends with the kill -9 loss measurement,
+# whose times are printed but not asserted.
 set -u
 BUILD=${1:-build}
 WRITE=$BUILD/tests/authlog_write

@@ -152,6 +152,21 @@ check_database(const char *path)
 }
 
 
+/* Starts each round from an empty file, even in a reused folder. */
+static void
+remove_database(const char *path)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+    char                     name[600];
+    size_t                   i;
+
+    for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+        unlink(name);
+    }
+}
+
+
 static int
 run_round(const char *dir, int round, unsigned batch_ms, unsigned rate,
             shared_t *sh, long long *lost)
@@ -163,6 +178,7 @@ run_round(const char *dir, int round, unsigned batch_ms, unsigned rate,
     int       status;
 
     snprintf(path, sizeof(path), "%s/crash-%d.db", dir, round);
+    remove_database(path);
     memset(sh, 0, sizeof(*sh));
     pid = fork();
     if (pid < 0) {

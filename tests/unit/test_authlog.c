@@ -603,15 +603,16 @@ test_hostile_usernames(void **state)
         " username_truncated, typeof(username) FROM auth_events ORDER BY id",
         -1, &st, NULL), SQLITE_OK);
     for (i = 0; i < nusers; i++) {
-        size_t kept = users[i].len < EC_AUTHLOG_USER_MAX
+        size_t stored_len = users[i].len < EC_AUTHLOG_USER_MAX
             ? users[i].len : EC_AUTHLOG_USER_MAX;
 
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         assert_string_equal(sqlite3_column_text(st, 3), "text");
-        assert_int_equal(sqlite3_column_bytes(st, 0), kept);
-        assert_memory_equal(sqlite3_column_blob(st, 0), users[i].bytes, kept);
+        assert_int_equal(sqlite3_column_bytes(st, 0), stored_len);
+        assert_memory_equal(sqlite3_column_blob(st, 0), users[i].bytes,
+            stored_len);
         assert_int_equal(sqlite3_column_int(st, 1), users[i].len);
-        assert_int_equal(sqlite3_column_int(st, 2), users[i].len > kept);
+        assert_int_equal(sqlite3_column_int(st, 2), users[i].len > stored_len);
     }
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
@@ -632,15 +633,15 @@ test_hostile_usernames(void **state)
     assert_non_null(acct);
     unescaped = malloc(acct_len + 1);
     for (i = 0; i < nusers; i++) {
-        size_t kept = users[i].len < EC_AUTHLOG_USER_MAX
+        size_t stored_len = users[i].len < EC_AUTHLOG_USER_MAX
             ? users[i].len : EC_AUTHLOG_USER_MAX;
         char   esc[2 * EC_AUTHLOG_USER_MAX + 2];
-        size_t n = ec_authlog_acct_escape(esc, users[i].bytes, kept);
+        size_t n = ec_authlog_acct_escape(esc, users[i].bytes, stored_len);
 
         esc[n++] = '@';
         assert_non_null(memmem(acct, acct_len, esc, n));
-        assert_int_equal(acct_unescape(unescaped, esc, n - 1), kept);
-        assert_memory_equal(unescaped, users[i].bytes, kept);
+        assert_int_equal(acct_unescape(unescaped, esc, n - 1), stored_len);
+        assert_memory_equal(unescaped, users[i].bytes, stored_len);
     }
     free(unescaped);
     free(acct);
@@ -885,7 +886,8 @@ test_concurrent_reader(void **state)
 }
 
 
-/* A second connection that holds the write lock until told to let go. */
+/* A second connection that keeps the write lock until the test sets
+ * release. */
 typedef struct locker {
     const char     *path;
     pthread_mutex_t mu;
@@ -1055,7 +1057,7 @@ test_deleted_folder(void **state)
     assert_int_equal(count_lines(&f->log, "op=open", "No such file"), 1);
 
     /* Once the folder is back, the writer creates a new database and
-     * writes what it kept. */
+     * writes what it stored_len. */
     assert_int_equal(mkdir(sub, 0700), 0);
     assert_int_equal(wait_written(l, 25), 25);
     assert_int_equal(count_lines(&f->log, "event=authlog_recovered", NULL),
