@@ -185,9 +185,9 @@ const ec_option_t ec_table_core_options[] = {
       "true", NULL, NULL, 0, 0, 0, NULL, NULL },
     { "authcrammd5parameters", EC_TYPE_HASH, EC_OPT_ACTED,
       EC_BIT(EC_SCOPE_ESMTP_LISTENER) | EC_BIT(EC_SCOPE_CONTROL_LISTENER) |
-      EC_BIT(EC_SCOPE_LISTEN) | EC_BIT(EC_SCOPE_PATHWAY) |
-      EC_BIT(EC_SCOPE_PATHWAY_GROUP), NULL, NULL, ec_table_auth_keys,
-      EC_TABLE_AUTH_NKEYS, 0, 0, NULL, NULL },
+      EC_BIT(EC_SCOPE_LISTEN) | EC_BIT(EC_SCOPE_PEER) |
+      EC_BIT(EC_SCOPE_PATHWAY) | EC_BIT(EC_SCOPE_PATHWAY_GROUP), NULL, NULL,
+      ec_table_auth_keys, EC_TABLE_AUTH_NKEYS, 0, 0, NULL, NULL },
     { "authdigestmd5parameters", EC_TYPE_HASH, EC_OPT_ACTED,
       EC_BIT(EC_SCOPE_ESMTP_LISTENER) | EC_BIT(EC_SCOPE_CONTROL_LISTENER) |
       EC_BIT(EC_SCOPE_HTTP_LISTENER) | EC_BIT(EC_SCOPE_XMPP_LISTENER) |
@@ -196,9 +196,9 @@ const ec_option_t ec_table_core_options[] = {
       ec_table_auth_keys, EC_TABLE_AUTH_NKEYS, 0, 0, NULL, NULL },
     { "authloginparameters", EC_TYPE_HASH, EC_OPT_ACTED,
       EC_BIT(EC_SCOPE_ESMTP_LISTENER) | EC_BIT(EC_SCOPE_CONTROL_LISTENER) |
-      EC_BIT(EC_SCOPE_LISTEN) | EC_BIT(EC_SCOPE_PATHWAY) |
-      EC_BIT(EC_SCOPE_PATHWAY_GROUP), NULL, NULL, ec_table_auth_keys,
-      EC_TABLE_AUTH_NKEYS, 0, 0, NULL, NULL },
+      EC_BIT(EC_SCOPE_LISTEN) | EC_BIT(EC_SCOPE_PEER) |
+      EC_BIT(EC_SCOPE_PATHWAY) | EC_BIT(EC_SCOPE_PATHWAY_GROUP), NULL, NULL,
+      ec_table_auth_keys, EC_TABLE_AUTH_NKEYS, 0, 0, NULL, NULL },
     { "authorizationparameters", EC_TYPE_HASH, 0,
       EC_BIT(EC_SCOPE_ESMTP_LISTENER) | EC_BIT(EC_SCOPE_CONTROL_LISTENER) |
       EC_BIT(EC_SCOPE_LISTEN), NULL, NULL, ec_table_authz_keys,
@@ -206,8 +206,9 @@ const ec_option_t ec_table_core_options[] = {
     { "authplainparameters", EC_TYPE_HASH, EC_OPT_ACTED,
       EC_BIT(EC_SCOPE_ESMTP_LISTENER) | EC_BIT(EC_SCOPE_HTTP_LISTENER) |
       EC_BIT(EC_SCOPE_XMPP_LISTENER) | EC_BIT(EC_SCOPE_LISTEN) |
-      EC_BIT(EC_SCOPE_PATHWAY) | EC_BIT(EC_SCOPE_PATHWAY_GROUP), NULL, NULL,
-      ec_table_auth_keys, EC_TABLE_AUTH_NKEYS, 0, 0, NULL, NULL },
+      EC_BIT(EC_SCOPE_PEER) | EC_BIT(EC_SCOPE_PATHWAY) |
+      EC_BIT(EC_SCOPE_PATHWAY_GROUP), NULL, NULL, ec_table_auth_keys,
+      EC_TABLE_AUTH_NKEYS, 0, 0, NULL, NULL },
     { "backlog", EC_TYPE_INT, EC_OPT_RESTART | EC_OPT_RANGE,
       EC_BIT(EC_SCOPE_THREADPOOL), "0", NULL, NULL, 0, INT64_C(0),
       INT64_C(2147483647), NULL, NULL },
@@ -1339,7 +1340,7 @@ static const ec_scope_t ec_mod_cluster_stanza = {
 };
 static const ec_scope_t ec_mod_cluster_logs = {
     "logs", "cluster.logs", EC_NAMING_ANON, EC_SCOPE_NONE, EC_TYPE_STRING,
-    EC_SCOPE_OPEN, 0, &ec_mod_cluster_stanza,
+    EC_SCOPE_OPEN, EC_BIT(EC_SCOPE_GLOBAL), &ec_mod_cluster_stanza,
     cluster_logs_options,
     sizeof(cluster_logs_options) / sizeof(cluster_logs_options[0]),
     &ec_mod_cluster, NULL

@@ -231,8 +231,13 @@ print_md_option(FILE *out, const ec_option_t *o, const char *where)
 {
     char type[512], flags[96];
 
+    char *bar;
+
     format_type(o, type, sizeof(type));
     format_flags(o->flags, flags, sizeof(flags));
+    /* A bare | would end the table cell. */
+    while ((bar = strchr(type, '|')) != NULL)
+        *bar = '/';
     fprintf(out, "| `%s` | %s | %s%s%s |", o->name, type,
             o->dflt ? "`" : "", o->dflt ? o->dflt : "", o->dflt ? "`" : "");
     if (where != NULL)

@@ -93,7 +93,6 @@ entry_find(const ec_scope_t *scope, int what, const char *name, size_t len)
 {
     uint32_t h, i;
 
-    ec_table_init();
     if (scope == NULL || name == NULL)
         return NULL;
     h = name_hash(scope, what, name, len);
@@ -302,7 +301,10 @@ ec_table_scope_by_id(const char *id)
 const ec_scope_t *
 ec_table_find_scope(const ec_scope_t *parent, const char *name, size_t len)
 {
-    const entry_t *e = entry_find(parent, ENTRY_SCOPE, name, len);
+    const entry_t *e;
+
+    ec_table_init();
+    e = entry_find(parent, ENTRY_SCOPE, name, len);
 
     return e != NULL ? e->row : NULL;
 }
@@ -311,9 +313,31 @@ ec_table_find_scope(const ec_scope_t *parent, const char *name, size_t len)
 const ec_option_t *
 ec_table_find_option(const ec_scope_t *scope, const char *name, size_t len)
 {
-    const entry_t *e = entry_find(scope, ENTRY_OPTION, name, len);
+    const entry_t *e;
+
+    ec_table_init();
+    e = entry_find(scope, ENTRY_OPTION, name, len);
 
     return e != NULL ? e->row : NULL;
+}
+
+
+const ec_option_t *
+ec_table_find_option_under(const ec_scope_t *scope,
+        const ec_scope_t *listener, const char *name, size_t len)
+{
+    const ec_option_t *o = ec_table_find_option(scope, name, len);
+
+    if (o == NULL || listener == NULL || listener->core == EC_SCOPE_NONE)
+        return o;
+    if (scope->core != EC_SCOPE_LISTEN && scope->core != EC_SCOPE_PEER)
+        return o;
+    /* Options documented for Listen but for no listener (the duravip
+     * ones) are legal under every listener. */
+    if ((o->scopes & EC_LISTENERS) != 0
+        && (o->scopes & EC_BIT(listener->core)) == 0)
+        return NULL;
+    return o;
 }
 
 

@@ -1,4 +1,4 @@
-/* ecconf: the module table, every module, scope and option ecconf knows,
+/* ecconf: the module table, every module, scope and option ecconf accepts,
  * and the lookups, value checks and listings built on it. */
 #ifndef EC_TABLE_H
 #define EC_TABLE_H
@@ -8,11 +8,11 @@
 #include <stdio.h>
 
 /* Value types. EC_TYPE_ANY marks an option whose type the documentation
- * does not establish: any scalar is accepted and --modules says so. */
+ * does not establish: any scalar is accepted and --modules reports it. */
 typedef enum {
     EC_TYPE_ANY = 0,
     EC_TYPE_STRING,
-    EC_TYPE_INT,            /* signed, 32-bit unless a range says more */
+    EC_TYPE_INT,            /* signed, 32-bit unless a range is set */
     EC_TYPE_UINT64,
     EC_TYPE_SIZE,           /* bytes, unsigned, no unit suffix */
     EC_TYPE_PERMS,          /* octal file mode, 0 .. 07777 */
@@ -214,6 +214,15 @@ const ec_scope_t   *ec_table_find_scope(const ec_scope_t *parent,
 /* The option "name = ..." inside scope, or NULL. */
 const ec_option_t  *ec_table_find_option(const ec_scope_t *scope,
                         const char *name, size_t len);
+
+/* The option "name = ..." inside a Listen or Peer (scope) of a listener:
+ * Listen and Peer are one scope kind under every listener, so an option
+ * that belongs to listeners must also belong to this one (AuthPlain-
+ * Parameters is legal in an ESMTP_Listener's Peer, not in a
+ * Control_Listener's). Other scopes behave as ec_table_find_option(). */
+const ec_option_t  *ec_table_find_option_under(const ec_scope_t *scope,
+                        const ec_scope_t *listener, const char *name,
+                        size_t len);
 
 /* A key of a hash option, or NULL. */
 const ec_option_t  *ec_table_find_key(const ec_option_t *opt,

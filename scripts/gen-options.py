@@ -365,6 +365,16 @@ proxy_protocol bool
 proxy_protocol_timeout int r=0..2147483647
 """
 
+# Scopes the option list leaves out but the vendor's own examples use:
+# the RADIUS example sets AuthLoginParameters inside a Peer, and the other
+# SMTP mechanisms take the same place (AuthDigestMD5Parameters is listed
+# there already).
+EXTRA_SCOPES = {
+    "authloginparameters": ["peer"],
+    "authplainparameters": ["peer"],
+    "authcrammd5parameters": ["peer"],
+}
+
 FLAGS = {
     "arr": "EC_OPT_ARRAY", "restart": "EC_OPT_RESTART",
     "secret": "EC_OPT_SECRET", "acted": "EC_OPT_ACTED",
@@ -517,6 +527,7 @@ def main():
             continue
         scopes = [s.strip() for s in row["scopes"].split(",") if s.strip()]
         dflt, restart = clean_default(row["default"])
+        scopes += EXTRA_SCOPES.get(name.lower(), [])
         core_scopes = sorted(set(s for s in scopes if s in CORE),
                              key=list(CORE).index)
         for s in scopes:
@@ -636,7 +647,9 @@ def emit_modules(modules):
 
 def cluster_scopes(sym):
     """The cluster module: its own and its logs options come from the list;
-    the other sub-scopes are accepted unchecked."""
+    the other sub-scopes are accepted unchecked. The list places the logs
+    scope at the top level, the cluster page inside the module, so both
+    are accepted."""
     rows = []
     rows.append(
         "static const ec_scope_t %s_stanza = {\n"
@@ -650,7 +663,8 @@ def cluster_scopes(sym):
         "static const ec_scope_t %s_logs = {\n"
         "    \"logs\", \"cluster.logs\", EC_NAMING_ANON, EC_SCOPE_NONE,"
         " EC_TYPE_STRING,\n"
-        "    EC_SCOPE_OPEN, 0, &%s_stanza,\n    cluster_logs_options,\n"
+        "    EC_SCOPE_OPEN, EC_BIT(EC_SCOPE_GLOBAL), &%s_stanza,\n"
+        "    cluster_logs_options,\n"
         "    sizeof(cluster_logs_options) /"
         " sizeof(cluster_logs_options[0]),\n"
         "    &%s, NULL\n};" % (sym, sym, sym))
