@@ -34,7 +34,7 @@ ec_authbind_close(ec_authbind_t *b)
 
 
 /* Without a Lua state (no scripts, or a state that failed to load) the
- * answer is a temporary failure, never a pass. */
+ * result is a temporary failure, never a pass. */
 static ec_auth_result_t
 ec_authdispatch_lua(ec_authctx_t *ctx, const ec_auth_request_t *req,
         ec_auth_reply_t *reply)
@@ -56,8 +56,8 @@ ec_authdispatch_scheme(ec_authctx_t *ctx, const ec_authbind_t *b,
         return EC_AUTH_FAIL;
     }
     if (b->scheme == EC_SCHEME_AC_AUTH) {
-        /* The hook only sees cleartext credentials; a CRAM-MD5 digest
-         * cannot be checked by it. */
+        /* The hook receives cleartext credentials only, so it cannot
+         * check a CRAM-MD5 digest. */
         if (req->password == NULL) {
             snprintf(reply->reason, sizeof(reply->reason),
                     "ac_auth_needs_cleartext");

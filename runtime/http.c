@@ -278,7 +278,8 @@ ec_http_request(struct evhttp_request *req, void *arg)
 }
 
 
-/* evhttp asks for a bufferevent per new connection: count it there. */
+/* evhttp calls this for each new connection, so connections are counted
+ * here. */
 static struct bufferevent *
 ec_http_new_conn(struct event_base *base, void *arg)
 {

@@ -242,10 +242,10 @@ ec_smtp_mail_params(ec_smtp_t *s, char *params)
 }
 
 
-/* Policy: a client that may not relay is asked to authenticate at MAIL
- * (530) when this session offers AUTH; when it offers none, MAIL is
- * accepted and each RCPT is refused as relaying (550 5.7.1), because
- * ecconfd has no local domains to deliver to. */
+/* Relaying policy: a client that may not relay gets 530 at MAIL when the
+ * session offers AUTH. When it offers none, MAIL is accepted and each RCPT
+ * is rejected as relaying (550 5.7.1), because ecconfd has no local
+ * domains to deliver to. */
 static void
 ec_smtp_mail(ec_smtp_t *s, char *arg)
 {
@@ -454,7 +454,7 @@ ec_smtp_data_piece(ec_smtp_t *s, char *p, size_t len, int eol)
 }
 
 
-/* The longest line the current state takes, without CRLF. An AUTH
+/* The maximum line length of the current state, without CRLF. An AUTH
  * command may carry an initial response, so it gets the AUTH limit. */
 static size_t
 ec_smtp_line_max(const ec_smtp_t *s, struct evbuffer *in)
@@ -618,7 +618,7 @@ ec_smtp_conn_info(ec_smtp_t *s, evutil_socket_t fd, struct sockaddr *sa)
 }
 
 
-/* Listener_Sessions is full: answer without a session and close. */
+/* Listener_Sessions is full: send 421 without a session and close. */
 static void
 ec_smtp_reject_busy(ec_wsock_t *ws, evutil_socket_t fd,
         const ec_settings_t *set)

@@ -1,6 +1,6 @@
 /* ecconf: the SMTP AUTH command (RFC 4954) with the LOGIN, PLAIN
- * (RFC 4616) and CRAM-MD5 (RFC 2195) exchanges. Decoding is sasl.c's;
- * this file holds the dialogue and the reply codes. */
+ * (RFC 4616) and CRAM-MD5 (RFC 2195) exchanges. sasl.c decodes the
+ * client lines, and this file runs the dialogue and picks the reply codes. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -141,7 +141,7 @@ ec_smtp_auth_too_long(ec_smtp_t *s)
 }
 
 
-/* A hook may answer with its own reply line ("531 Get out of town");
+/* A hook may set its own reply line ("531 Get out of town");
  * it is sent only when it is a single 4xx or 5xx line. */
 static int
 ec_smtp_hook_reply_ok(const char *r)

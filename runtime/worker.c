@@ -27,7 +27,7 @@ ec_worker_lua_line(void *arg, const char *line)
 
 /* This worker's own Lua state for a generation. The scripts passed the
  * same load when the generation was built, so a failure here is rare
- * (memory); ac_auth:// then answers a temporary failure. */
+ * (memory); ac_auth:// then returns a temporary failure. */
 static ec_lua_t *
 ec_worker_lua(ec_worker_t *w, const ec_rtconf_t *rc)
 {

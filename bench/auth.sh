@@ -1,0 +1,129 @@
+#!/bin/sh
+# Listener benchmark: SMTP sessions (connect, EHLO, AUTH, QUIT) per second
+# and AUTH latency of ecconfd against the null responder nullsmtp, at
+# concurrency 1, 8 and 64, AUTH PLAIN and LOGIN, good and bad passwords,
+# through file:// and ac_auth:// (examples/ac_auth.lua).
+#
+#   sh bench/auth.sh [BUILD] [SECONDS] [target]   defaults: build 10
+#
+# With "target" only the acceptance case runs: concurrency 64, AUTH PLAIN,
+# good password, file:// against nullsmtp.
+#
+# Builds bench/smtpload.c and bench/nullsmtp.c into BUILD/bench, starts
+# ecconfd (one worker per core, its default) and nullsmtp on free
+# loopback ports, prints a Markdown table and keeps the raw smtpload lines
+# in BUILD/bench/auth-results.txt. Everything runs on 127.0.0.1 and stops
+# by itself.
+set -eu
+
+build=$(cd "${1:-build}" && pwd)
+secs=${2:-10}
+only=${3:-all}
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$build/bench
+mkdir -p "$out"
+cc -O2 -g -Wall -Wextra -std=c11 -o "$out/smtpload" "$root/bench/smtpload.c"
+cc -O2 -g -Wall -Wextra -std=c11 -o "$out/nullsmtp" "$root/bench/nullsmtp.c"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecconfd-bench.XXXXXX")
+pids=""
+cleanup() {
+    for p in $pids; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+wait_port() {
+    i=0
+    until python3 -c 'import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+            "$1" 2>/dev/null; do
+        i=$((i + 1))
+        [ "$i" -gt 100 ] && { echo "port $1 did not open" >&2; exit 1; }
+        sleep 0.05
+    done
+}
+
+FILE_PORT=$(port)
+LUA_PORT=$(port)
+NULL_PORT=$(port)
+NULLX_PORT=$(port)
+printf 'bench:benchpw\n' > "$tmp/passwd"
+cat > "$tmp/bench.conf" <<CONF
+ac_auth {}
+scriptlet "scriptlet" {
+  script "test_ac_auth" { source = "$root/examples/ac_auth" }
+}
+ESMTP_Listener {
+  SMTP_Extensions = ( "ENHANCEDSTATUSCODES" "AUTH LOGIN PLAIN" )
+  Listen "127.0.0.1:$FILE_PORT" {
+    AuthLoginParameters = [ uri = "file://passwd" ]
+    AuthPlainParameters = [ uri = "file://passwd" ]
+  }
+  Listen "127.0.0.1:$LUA_PORT" {
+    AuthLoginParameters = [ uri = "ac_auth://" ]
+    AuthPlainParameters = [ uri = "ac_auth://" ]
+  }
+}
+CONF
+
+(cd "$tmp" && exec "$build/ecconfd" -f -c "$tmp/bench.conf") \
+    2> "$tmp/ecconfd.log" &
+pids="$pids $!"
+limit=$((secs * 40 + 120))
+"$out/nullsmtp" -p "$NULL_PORT" -t "$limit" > /dev/null 2>&1 &
+pids="$pids $!"
+"$out/nullsmtp" -p "$NULLX_PORT" -t "$limit" -x > /dev/null 2>&1 &
+pids="$pids $!"
+wait_port "$FILE_PORT"
+wait_port "$NULL_PORT"
+wait_port "$NULLX_PORT"
+
+field() {
+    echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+: > "$out/auth-results.txt"
+printf '| server | store | mech | password | conc | sessions/s | p50 AUTH us | p99 AUTH us | ok | fail | errors |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+run() {
+    server=$1 store=$2 p=$3 mech=$4 user=$5 pw=$6 kind=$7 conc=$8
+    line=$("$out/smtpload" -p "$p" -c "$conc" -t "$secs" -m "$mech" \
+        -u "$user" -w "$pw")
+    echo "server=$server store=$store password=$kind $line" \
+        >> "$out/auth-results.txt"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$server" "$store" "$mech" "$kind" "$conc" \
+        "$(field sessions_per_s "$line")" "$(field p50_us "$line")" \
+        "$(field p99_us "$line")" "$(field ok "$line")" \
+        "$(field fail "$line")" "$(field err "$line")"
+}
+
+if [ "$only" = target ]; then
+    run nullsmtp - "$NULL_PORT" plain bench benchpw good 64
+    run ecconfd file "$FILE_PORT" plain bench benchpw good 64
+    exit 0
+fi
+
+for conc in 1 8 64; do
+    for mech in plain login; do
+        run nullsmtp - "$NULL_PORT" "$mech" bench benchpw good "$conc"
+        run nullsmtp - "$NULLX_PORT" "$mech" bench wrong bad "$conc"
+        run ecconfd file "$FILE_PORT" "$mech" bench benchpw good "$conc"
+        run ecconfd file "$FILE_PORT" "$mech" bench wrong bad "$conc"
+        run ecconfd ac_auth "$LUA_PORT" "$mech" "Test User" test2006 good \
+            "$conc"
+        run ecconfd ac_auth "$LUA_PORT" "$mech" "Test User" wrong bad \
+            "$conc"
+    done
+done
