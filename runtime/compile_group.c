@@ -1,0 +1,624 @@
+/* ecconf: the compiler's view of scopes: statements through includes,
+ * scope instances merged across declarations, repeated options. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "runtime/compile_int.h"
+
+/* Scopes with at most this many children or options are compared pair
+ * by pair; larger ones go through a hash table. */
+#define EC_SMALL_SCOPE 16
+
+
+static void *
+ec_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n);
+    if (p == NULL && n > 0) {
+        abort();
+    }
+    return p;
+}
+
+
+void
+ec_ptrvec_push(ec_ptrvec_t *v, const void *p)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 8;
+        v->items = ec_xrealloc(v->items, v->cap * sizeof(*v->items));
+    }
+    v->items[v->n++] = p;
+}
+
+
+void
+ec_ptrvec_free(ec_ptrvec_t *v)
+{
+    free(v->items);
+    memset(v, 0, sizeof(*v));
+}
+
+
+static uint32_t
+ec_ptr_hash(const void *p)
+{
+    uint64_t x = (uint64_t) (uintptr_t) p;
+
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (uint32_t) x;
+}
+
+
+void
+ec_ptrmap_clear(ec_ptrmap_t *m)
+{
+    m->used = 0;
+    m->gen++;
+    if (m->gen == 0) {
+        /* After 2^32 clears the stamps could match again: start over. */
+        if (m->gens != NULL) {
+            memset(m->gens, 0, m->cap * sizeof(*m->gens));
+        }
+        m->gen = 1;
+    }
+}
+
+
+void
+ec_ptrmap_free(ec_ptrmap_t *m)
+{
+    free(m->keys);
+    free(m->vals);
+    free(m->gens);
+    memset(m, 0, sizeof(*m));
+}
+
+
+static void
+ec_ptrmap_grow(ec_ptrmap_t *m)
+{
+    ec_ptrmap_t old = *m;
+    uint32_t    i;
+    int         found;
+
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->keys = ec_xrealloc(NULL, m->cap * sizeof(*m->keys));
+    m->vals = ec_xrealloc(NULL, m->cap * sizeof(*m->vals));
+    m->gens = calloc(m->cap, sizeof(*m->gens));
+    if (m->gens == NULL) {
+        abort();
+    }
+    m->used = 0;
+    m->gen = 1;
+    for (i = 0; i < old.cap; i++) {
+        if (old.gens[i] == old.gen) {
+            *ec_ptrmap_put(m, old.keys[i], old.vals[i], &found) =
+                old.vals[i];
+        }
+    }
+    free(old.keys);
+    free(old.vals);
+    free(old.gens);
+}
+
+
+uint32_t *
+ec_ptrmap_put(ec_ptrmap_t *m, const void *key, uint32_t val, int *found)
+{
+    uint32_t i;
+
+    if ((m->used + 1) * 2 > m->cap) {
+        ec_ptrmap_grow(m);
+    }
+    for (i = ec_ptr_hash(key) & (m->cap - 1); m->gens[i] == m->gen;
+         i = (i + 1) & (m->cap - 1)) {
+        if (m->keys[i] == key) {
+            *found = 1;
+            return &m->vals[i];
+        }
+    }
+    m->gens[i] = m->gen;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->used++;
+    *found = 0;
+    return &m->vals[i];
+}
+
+
+uint32_t *
+ec_ptrmap_get(const ec_ptrmap_t *m, const void *key)
+{
+    uint32_t i;
+
+    if (m->cap == 0) {
+        return NULL;
+    }
+    for (i = ec_ptr_hash(key) & (m->cap - 1); m->gens[i] == m->gen;
+         i = (i + 1) & (m->cap - 1)) {
+        if (m->keys[i] == key) {
+            return &m->vals[i];
+        }
+    }
+    return NULL;
+}
+
+
+static void
+ec_stmts_each(const ec_node_t *n, ec_stmt_fn fn, void *arg)
+{
+    for (; n != NULL; n = n->next) {
+        if (n->kind == EC_NODE_INCLUDE) {
+            ec_stmts_each(n->u.include.children, fn, arg);
+        } else {
+            fn(arg, n);
+        }
+    }
+}
+
+
+void
+ec_cscope_each(const ec_compiled_t *c, const ec_cscope_t *s, ec_stmt_fn fn,
+    void *arg)
+{
+    const ec_node_t *const *m;
+
+    if (s->node == NULL) {
+        ec_stmts_each(c->tree->root, fn, arg);
+        return;
+    }
+    ec_stmts_each(s->node->u.scope.children, fn, arg);
+    for (m = s->more; m != NULL && *m != NULL; m++) {
+        ec_stmts_each((*m)->u.scope.children, fn, arg);
+    }
+}
+
+
+typedef struct ec_find {
+    const ec_option_t  *row;
+    const ec_node_t    *found;
+} ec_find_t;
+
+
+static int
+ec_key_matches(const char *key, const char *name)
+{
+    return strcasecmp(key, name) == 0;
+}
+
+
+static void
+ec_find_visit(void *arg, const ec_node_t *n)
+{
+    ec_find_t *f = arg;
+
+    if (n->kind == EC_NODE_OPTION && ec_key_matches(n->key, f->row->name)) {
+        f->found = n;
+    }
+}
+
+
+const ec_node_t *
+ec_cscope_find(const ec_compiled_t *c, const ec_cscope_t *s,
+    const ec_option_t *row)
+{
+    ec_find_t f = { row, NULL };
+
+    ec_cscope_each(c, s, ec_find_visit, &f);
+    return f.found;
+}
+
+
+/* The instance name that identifies a scope: as written, or the module
+ * name for a module stanza written without one, or "" when anonymous. */
+void
+ec_scope_instance(const ec_node_t *n, const ec_scope_t *kind,
+    const char **text, size_t *len)
+{
+    const ec_scalar_t *inst = n->u.scope.instance;
+
+    if (inst != NULL) {
+        *text = inst->text;
+        *len = inst->len;
+    } else if (kind != NULL && kind->module != NULL
+               && (kind->flags & EC_SCOPE_MODULE)) {
+        *text = kind->module->name;
+        *len = strlen(*text);
+    } else {
+        *text = "";
+        *len = 0;
+    }
+}
+
+
+static uint32_t
+ec_instance_hash(const ec_scope_t *kind, const char *text, size_t len)
+{
+    uint32_t h = ec_ptr_hash(kind);
+    size_t   i;
+
+    for (i = 0; i < len; i++) {
+        h ^= (unsigned char) text[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+
+/* Whether the earlier scope node a and node b (of kind bkind) are the
+ * same instance. */
+static int
+ec_same_instance(ec_cctx_t *cx, const ec_scope_t *parent,
+    const ec_node_t *a, const ec_node_t *b, const ec_scope_t *bkind)
+{
+    const ec_scope_t *akind = ec_cctx_scope(cx, parent, a);
+    const char       *at, *bt;
+    size_t            al, bl;
+
+    if (akind != bkind) {
+        return 0;
+    }
+    ec_scope_instance(a, akind, &at, &al);
+    ec_scope_instance(b, bkind, &bt, &bl);
+    return al == bl && memcmp(at, bt, al) == 0;
+}
+
+
+/* Visits the child scope nodes of s (known kinds only): counts them,
+ * keeps the first EC_SMALL_SCOPE in small[] and, once the hash table
+ * exists, groups each one through it. */
+typedef struct ec_kid_list {
+    ec_cctx_t          *cx;
+    const ec_scope_t   *parent;
+    ec_kids_t          *kids;
+    size_t              cap;            /* of kids->pairs */
+    const ec_node_t    *small[EC_SMALL_SCOPE];
+    size_t              n;
+    const ec_node_t   **table;          /* NULL in the counting pass */
+    size_t              slots;
+} ec_kid_list_t;
+
+
+static void
+ec_kids_add_pair(ec_kid_list_t *l, const ec_node_t *first,
+    const ec_node_t *later)
+{
+    ec_kids_t *kids = l->kids;
+
+    if (kids->npairs == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        kids->pairs = ec_xrealloc(kids->pairs, l->cap * sizeof(*kids->pairs));
+    }
+    kids->pairs[kids->npairs].first = first;
+    kids->pairs[kids->npairs].later = later;
+    kids->pairs[kids->npairs].seq = kids->npairs;
+    kids->npairs++;
+}
+
+
+static void
+ec_kids_count(ec_kids_t *kids, const ec_scope_t *kind)
+{
+    if (kind->core < EC_SCOPE__CORE_COUNT) {
+        kids->counts[kind->core]++;
+    }
+}
+
+
+/* Pair by pair, for scopes with few children. */
+static void
+ec_kids_small(ec_kid_list_t *l)
+{
+    size_t i, j;
+
+    for (i = 0; i < l->n; i++) {
+        const ec_scope_t *kind = ec_cctx_scope(l->cx, l->parent,
+                                               l->small[i]);
+
+        for (j = 0; j < i; j++) {
+            if (ec_same_instance(l->cx, l->parent, l->small[j], l->small[i],
+                                 kind)) {
+                break;
+            }
+        }
+        if (j < i) {
+            ec_kids_add_pair(l, l->small[j], l->small[i]);
+        } else {
+            ec_kids_count(l->kids, kind);
+        }
+    }
+}
+
+
+/* One open-addressing slot per node, in a table three quarters full at
+ * most, freed before the walk descends: its size bounds the extra memory
+ * of a level with many scopes (the top level of a large file). */
+static void
+ec_kids_hash_one(ec_kid_list_t *l, const ec_node_t *n,
+    const ec_scope_t *kind)
+{
+    const char *text;
+    size_t      len, k;
+
+    ec_scope_instance(n, kind, &text, &len);
+    k = (size_t) (((uint64_t) ec_instance_hash(kind, text, len) * l->slots)
+                  >> 32);
+    while (l->table[k] != NULL
+           && !ec_same_instance(l->cx, l->parent, l->table[k], n, kind)) {
+        k = k + 1 == l->slots ? 0 : k + 1;
+    }
+    if (l->table[k] != NULL) {
+        ec_kids_add_pair(l, l->table[k], n);
+    } else {
+        l->table[k] = n;
+        ec_kids_count(l->kids, kind);
+    }
+}
+
+
+static void
+ec_kid_list_visit(void *arg, const ec_node_t *n)
+{
+    ec_kid_list_t    *l = arg;
+    const ec_scope_t *kind;
+
+    if (n->kind != EC_NODE_SCOPE
+        || (kind = ec_cctx_scope(l->cx, l->parent, n)) == NULL) {
+        return;
+    }
+    if (l->table != NULL) {
+        ec_kids_hash_one(l, n, kind);
+    } else if (l->n < EC_SMALL_SCOPE) {
+        l->small[l->n] = n;
+    }
+    l->n++;
+}
+
+
+static int
+ec_pair_cmp(const void *a, const void *b)
+{
+    const ec_kid_pair_t *x = a, *y = b;
+
+    if (x->first != y->first) {
+        return (uintptr_t) x->first < (uintptr_t) y->first ? -1 : 1;
+    }
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+
+static int
+ec_ptr_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) *(const void *const *) a;
+    uintptr_t y = (uintptr_t) *(const void *const *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+
+void
+ec_kids_group(ec_cctx_t *cx, const ec_scope_t *kind, const ec_cscope_t *s,
+    ec_kids_t *kids)
+{
+    ec_kid_list_t l;
+    size_t        i;
+
+    memset(kids, 0, sizeof(*kids));
+    memset(&l, 0, sizeof(l));
+    l.cx = cx;
+    l.parent = kind;
+    l.kids = kids;
+    ec_cscope_each(cx->c, s, ec_kid_list_visit, &l);
+    if (l.n <= EC_SMALL_SCOPE) {
+        ec_kids_small(&l);
+    } else {
+        l.slots = l.n + l.n / 3 + 1;
+        l.table = calloc(l.slots, sizeof(*l.table));
+        if (l.table == NULL) {
+            abort();
+        }
+        ec_cscope_each(cx->c, s, ec_kid_list_visit, &l);
+        free(l.table);
+    }
+    if (kids->npairs == 0) {
+        return;
+    }
+    qsort(kids->pairs, kids->npairs, sizeof(*kids->pairs), ec_pair_cmp);
+    kids->later = ec_xrealloc(NULL, kids->npairs * sizeof(*kids->later));
+    for (i = 0; i < kids->npairs; i++) {
+        kids->later[i] = kids->pairs[i].later;
+    }
+    qsort(kids->later, kids->npairs, sizeof(*kids->later), ec_ptr_cmp);
+}
+
+
+void
+ec_kids_free(ec_kids_t *kids)
+{
+    free(kids->pairs);
+    free(kids->later);
+    memset(kids, 0, sizeof(*kids));
+}
+
+
+typedef struct ec_kid_walk {
+    ec_cctx_t          *cx;
+    const ec_scope_t   *parent;
+    const ec_kids_t    *kids;
+    ec_kid_fn           fn;
+    void               *arg;
+} ec_kid_walk_t;
+
+
+/* The later declarations of first, NULL-terminated in the arena. */
+static const ec_node_t *const *
+ec_kids_more(ec_kid_walk_t *w, const ec_node_t *first)
+{
+    const ec_kids_t  *k = w->kids;
+    const ec_node_t **more;
+    size_t            lo = 0, hi = k->npairs, from, n, i;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if ((uintptr_t) k->pairs[mid].first < (uintptr_t) first) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    from = lo;
+    for (n = 0; from + n < k->npairs && k->pairs[from + n].first == first;
+         n++) {
+    }
+    if (n == 0) {
+        return NULL;
+    }
+    more = ec_arena_alloc(&w->cx->c->arena, (n + 1) * sizeof(*more));
+    for (i = 0; i < n; i++) {
+        more[i] = k->pairs[from + i].later;
+    }
+    more[n] = NULL;
+    return more;
+}
+
+
+static void
+ec_kids_visit(void *arg, const ec_node_t *n)
+{
+    ec_kid_walk_t *w = arg;
+    ec_cscope_t    child;
+
+    if (n->kind != EC_NODE_SCOPE) {
+        return;
+    }
+    if (w->kids->npairs > 0
+        && bsearch(&n, w->kids->later, w->kids->npairs,
+                   sizeof(*w->kids->later), ec_ptr_cmp) != NULL) {
+        return;
+    }
+    child.node = n;
+    child.more = w->kids->npairs > 0 ? ec_kids_more(w, n) : NULL;
+    w->fn(w->arg, ec_cctx_scope(w->cx, w->parent, n), &child);
+}
+
+
+void
+ec_kids_each(ec_cctx_t *cx, const ec_scope_t *kind, const ec_cscope_t *s,
+    const ec_kids_t *kids, ec_kid_fn fn, void *arg)
+{
+    ec_kid_walk_t w = { cx, kind, kids, fn, arg };
+
+    ec_cscope_each(cx->c, s, ec_kids_visit, &w);
+}
+
+
+static void
+ec_recs_visit(void *arg, const ec_node_t *n)
+{
+    ec_cctx_t *cx = arg;
+
+    if (n->kind != EC_NODE_OPTION) {
+        return;
+    }
+    if (cx->nrecs == cx->recs_cap) {
+        cx->recs_cap = cx->recs_cap ? cx->recs_cap * 2 : 64;
+        cx->recs = ec_xrealloc(cx->recs, cx->recs_cap * sizeof(*cx->recs));
+    }
+    cx->recs[cx->nrecs].node = n;
+    cx->recs[cx->nrecs].row = NULL;
+    cx->nrecs++;
+}
+
+
+static void
+ec_options_warn_repeat(ec_cctx_t *cx, const ec_scope_t *kind,
+    const ec_node_t *earlier, const ec_node_t *later)
+{
+    char where[160];
+
+    ec_cctx_where(kind, where, sizeof(where));
+    ec_diag_scalar(cx->diag, EC_DIAG_WARNING, &later->name,
+        "\"%s\" is set again %s (first at %s:%u); the last value wins",
+        later->name.text, where,
+        cx->tree->files[earlier->name.file].path,
+        (unsigned) earlier->name.line);
+}
+
+
+/* Warns about each repeated option and sets last[i] to 1 for the
+ * records that no later record overrides. Small scopes compare pairs,
+ * large ones use cx->seen. */
+static void
+ec_options_repeats(ec_cctx_t *cx, const ec_scope_t *kind, uint8_t *last)
+{
+    uint32_t i, j;
+    int      found;
+
+    if (cx->nrecs <= EC_SMALL_SCOPE) {
+        for (i = 0; i < cx->nrecs; i++) {
+            last[i] = 1;
+            for (j = i; j-- > 0;) {
+                if (cx->recs[j].node->key == cx->recs[i].node->key) {
+                    last[j] = 0;
+                    ec_options_warn_repeat(cx, kind, cx->recs[j].node,
+                                           cx->recs[i].node);
+                    break;
+                }
+            }
+        }
+        return;
+    }
+    ec_ptrmap_clear(&cx->seen);
+    for (i = 0; i < cx->nrecs; i++) {
+        uint32_t *slot = ec_ptrmap_put(&cx->seen, cx->recs[i].node->key, i,
+                                       &found);
+
+        last[i] = 1;
+        if (found) {
+            last[*slot] = 0;
+            ec_options_warn_repeat(cx, kind, cx->recs[*slot].node,
+                                   cx->recs[i].node);
+            *slot = i;
+        }
+    }
+}
+
+
+void
+ec_options_collect(ec_cctx_t *cx, const ec_scope_t *kind,
+    const ec_cscope_t *s, ec_cindex_t *index)
+{
+    uint8_t  small[EC_SMALL_SCOPE], *last = small;
+    uint32_t i, n = 0;
+
+    cx->nrecs = 0;
+    ec_cscope_each(cx->c, s, ec_recs_visit, cx);
+    if (cx->nrecs > EC_SMALL_SCOPE) {
+        last = ec_xrealloc(NULL, cx->nrecs);
+    }
+    ec_options_repeats(cx, kind, last);
+    for (i = 0; i < cx->nrecs; i++) {
+        cx->recs[i].row = ec_cctx_option(cx, kind, cx->recs[i].node);
+        n += last[i] && cx->recs[i].row != NULL;
+    }
+    if (index != NULL && n > 0) {
+        index->opts = ec_arena_alloc(&cx->c->arena,
+                                     n * sizeof(*index->opts));
+        for (i = 0; i < cx->nrecs; i++) {
+            if (last[i] && cx->recs[i].row != NULL) {
+                index->opts[index->nopts].row = cx->recs[i].row;
+                index->opts[index->nopts].node = cx->recs[i].node;
+                index->nopts++;
+            }
+        }
+    }
+    if (last != small) {
+        free(last);
+    }
+}

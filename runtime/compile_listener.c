@@ -1,0 +1,320 @@
+/* ecconf: checks on the effective values of each listener endpoint
+ * (SMTP AUTH and its parameters, implicit TLS against STARTTLS), thread
+ * pools and pathway names. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "runtime/compile_int.h"
+#include "runtime/effective.h"
+
+/* Pools that Momentum creates without a ThreadPool stanza. */
+static const char *const ec_predefined_pools[] = {
+    "SwapOut", "SwapIn", "Unlink", "Batch_Unlink", "Close", "CPU", "IO",
+    "SpoolIn"
+};
+#define EC_NPREDEFINED \
+    (sizeof(ec_predefined_pools) / sizeof(ec_predefined_pools[0]))
+
+static const char *const ec_param_names[EC_MECH_IDX_COUNT] = {
+    "AuthLoginParameters", "AuthPlainParameters", "AuthCramMD5Parameters",
+    "AuthDigestMD5Parameters"
+};
+
+typedef struct ec_epcheck {
+    ec_cctx_t          *cx;
+    ec_ptrmap_t         reported;   /* extension items already reported */
+    ec_ptrmap_t         used;       /* Auth*Parameters an endpoint reads */
+} ec_epcheck_t;
+
+
+static size_t
+ec_pool_candidates(const ec_cctx_t *cx, const char **out, size_t max)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < EC_NPREDEFINED && n < max; i++) {
+        out[n++] = ec_predefined_pools[i];
+    }
+    for (i = 0; i < cx->pools.n && n < max; i++) {
+        out[n++] = cx->pools.items[i];
+    }
+    return n;
+}
+
+
+/* Momentum logs a critical message and falls back to the IO pool, so an
+ * unknown pool is a warning. Pool names are compared exactly. */
+void
+ec_listener_pool(ec_cctx_t *cx, const ec_node_t *n)
+{
+    const ec_scalar_t *v = &n->u.scalar;
+    const char        *cands[128], *best = NULL;
+    size_t             ncands = ec_pool_candidates(cx, cands, 128), i;
+
+    for (i = 0; i < ncands; i++) {
+        if (strcmp(cands[i], v->text) == 0) {
+            return;
+        }
+        if (strcasecmp(cands[i], v->text) == 0) {
+            best = cands[i];
+        }
+    }
+    if (best == NULL) {
+        ec_compile_suggest(v->text, v->len, cands, ncands, &best);
+    }
+    if (best != NULL) {
+        ec_diag_scalar(cx->diag, EC_DIAG_WARNING, v,
+            "no ThreadPool named \"%s\"; did you mean \"%s\"? (Momentum "
+            "runs the listener in the IO pool instead)", v->text, best);
+        return;
+    }
+    ec_diag_scalar(cx->diag, EC_DIAG_WARNING, v,
+        "no ThreadPool named \"%s\": declare ThreadPool \"%s\" { } or use "
+        "a predefined pool (SwapOut, SwapIn, Unlink, Batch_Unlink, Close, "
+        "CPU, IO, SpoolIn); Momentum runs the listener in the IO pool "
+        "instead", v->text, v->text);
+}
+
+
+/* "Listen \":25\"", "Peer \"10.0.0.0/8\" in Listen \":25\"". */
+static void
+ec_endpoint_label(const ec_endpoint_t *ep, char *buf, size_t len)
+{
+    const ec_scalar_t *l = ep->listen->scope.node->u.scope.instance;
+    const ec_peer_t   *p = ep->peer != NULL ? ep->peer : ep->lpeer;
+    const ec_scalar_t *pi = p != NULL ? p->scope.node->u.scope.instance
+                            : NULL;
+    const char        *addr = l != NULL ? l->text : "";
+
+    if (pi == NULL) {
+        snprintf(buf, len, "Listen \"%s\"", addr);
+    } else if (ep->peer != NULL) {
+        snprintf(buf, len, "Peer \"%s\" in Listen \"%s\"", pi->text, addr);
+    } else {
+        snprintf(buf, len, "Listen \"%s\" for clients in %s Peer \"%s\"",
+                 addr, ep->listener->kind->name, pi->text);
+    }
+}
+
+
+static int
+ec_first_report(ec_epcheck_t *k, const void *key)
+{
+    int found;
+
+    ec_ptrmap_put(&k->reported, key, 1, &found);
+    return !found;
+}
+
+
+static int
+ec_mech_index(const char *text)
+{
+    int i;
+
+    if (strncasecmp(text, "AUTH", 4) != 0 || (text[4] != ' '
+                                              && text[4] != '\t')) {
+        return -1;
+    }
+    for (text += 5; *text == ' ' || *text == '\t'; text++) {
+    }
+    for (i = 0; i < EC_MECH_IDX_COUNT; i++) {
+        if (strcasecmp(text, ec_compile_mech_names[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+
+static void
+ec_check_auth_item(ec_epcheck_t *k, const ec_endpoint_t *ep,
+    const ec_scalar_t *item, int mech)
+{
+    ec_cctx_t *cx = k->cx;
+    ec_value_t par;
+    char       label[512];
+    int        found;
+
+    ec_effective_lookup(cx->c, ep, cx->row_auth[mech], &par);
+    if (par.node != NULL) {
+        ec_ptrmap_put(&k->used, par.node, 1, &found);
+        return;
+    }
+    if (!ec_first_report(k, item)) {
+        return;
+    }
+    ec_endpoint_label(ep, label, sizeof(label));
+    ec_diag_scalar(cx->diag, EC_DIAG_ERROR, item,
+        "\"%s\" is enabled for %s but no %s applies there: add %s = "
+        "[ uri = \"...\" ] to it or to an enclosing scope", item->text,
+        label, ec_param_names[mech], ec_param_names[mech]);
+}
+
+
+static void
+ec_check_tls_item(ec_epcheck_t *k, const ec_endpoint_t *ep,
+    const ec_scalar_t *item)
+{
+    ec_cctx_t *cx = k->cx;
+    ec_value_t ssl;
+    char       label[512];
+    const char *text;
+
+    ec_effective_lookup(cx->c, ep, cx->row_use_ssl, &ssl);
+    text = ec_value_text(&ssl);
+    if (ssl.node == NULL || text == NULL
+        || ec_table_parse_bool(text, strlen(text)) != 1
+        || !ec_first_report(k, item)) {
+        return;
+    }
+    ec_endpoint_label(ep, label, sizeof(label));
+    ec_diag_scalar(cx->diag, EC_DIAG_ERROR, item,
+        "\"%s\" cannot be offered on %s, which has Use_SSL = true: "
+        "implicit TLS and STARTTLS exclude each other; remove \"%s\" or "
+        "set Use_SSL = false", item->text, label, item->text);
+    if (cx->diag->errors <= cx->diag->max_errors) {
+        ec_diag_scalar(cx->diag, EC_DIAG_NOTE, &ssl.node->name,
+            "Use_SSL is set here");
+    }
+}
+
+
+static void
+ec_check_endpoint(ec_epcheck_t *k, const ec_endpoint_t *ep)
+{
+    ec_value_t         ext;
+    const ec_scalar_t *items;
+    uint32_t           n, i;
+    int                mech;
+
+    ec_effective_lookup(k->cx->c, ep, k->cx->row_smtp_ext, &ext);
+    if (ext.node == NULL || ext.node->vkind == EC_VALUE_HASH) {
+        return;
+    }
+    items = ext.node->vkind == EC_VALUE_ARRAY ? ext.node->u.items
+            : &ext.node->u.scalar;
+    n = ext.node->vkind == EC_VALUE_ARRAY ? ext.node->count : 1;
+    for (i = 0; i < n; i++) {
+        if ((mech = ec_mech_index(items[i].text)) >= 0) {
+            ec_check_auth_item(k, ep, &items[i], mech);
+        } else if (strcasecmp(items[i].text, "STARTTLS") == 0) {
+            ec_check_tls_item(k, ep, &items[i]);
+        }
+    }
+}
+
+
+/* Each Listen alone, with each of its Peers, and with each Peer of the
+ * listener. NOTE: a client that matches a Peer of the Listen and a Peer
+ * of the listener at once is not checked as a third case. */
+static void
+ec_check_listener(ec_epcheck_t *k, const ec_listener_t *l)
+{
+    ec_endpoint_t ep;
+    uint32_t      i, j;
+
+    for (i = 0; i < l->nlistens; i++) {
+        memset(&ep, 0, sizeof(ep));
+        ep.listener = l;
+        ep.listen = &l->listens[i];
+        ec_check_endpoint(k, &ep);
+        for (j = 0; j < ep.listen->npeers; j++) {
+            ep.peer = &ep.listen->peers[j];
+            ec_check_endpoint(k, &ep);
+        }
+        ep.peer = NULL;
+        for (j = 0; j < l->npeers; j++) {
+            ep.lpeer = &l->peers[j];
+            ec_check_endpoint(k, &ep);
+        }
+    }
+}
+
+
+static void
+ec_check_unused_params(ec_epcheck_t *k)
+{
+    ec_cctx_t *cx = k->cx;
+    uint32_t   i;
+    int        m;
+
+    for (i = 0; i < cx->params.n; i++) {
+        const ec_node_t *n = cx->params.items[i];
+
+        if (ec_ptrmap_get(&k->used, n) != NULL) {
+            continue;
+        }
+        for (m = 0; m < EC_MECH_IDX_COUNT; m++) {
+            if (strcasecmp(n->key, ec_param_names[m]) == 0) {
+                break;
+            }
+        }
+        if (m == EC_MECH_IDX_COUNT) {
+            continue;
+        }
+        ec_diag_scalar(cx->diag, EC_DIAG_WARNING, &n->name,
+            "%s is not used: no Listen or Peer that reads it lists "
+            "\"AUTH %s\" in SMTP_Extensions", n->name.text,
+            ec_compile_mech_names[m]);
+    }
+}
+
+
+static void
+ec_check_pathway_refs(ec_cctx_t *cx)
+{
+    const char *cands[256], *best;
+    size_t      ncands = 0;
+    uint32_t    i;
+
+    for (i = 0; i < cx->pathways.n && ncands < 256; i++) {
+        const ec_pathway_t *p = cx->pathways.items[i];
+
+        if (!p->is_group) {
+            cands[ncands++] = p->name;
+        }
+    }
+    for (i = 0; i < cx->pathway_refs.n; i++) {
+        const ec_scalar_t *v = &((const ec_node_t *)
+                                 cx->pathway_refs.items[i])->u.scalar;
+
+        if (ec_pathway_find(cx->c, v->text) != NULL) {
+            continue;
+        }
+        if (ec_compile_suggest(v->text, v->len, cands, ncands, &best)) {
+            ec_diag_scalar(cx->diag, EC_DIAG_WARNING, v,
+                "no Pathway named \"%s\"; did you mean \"%s\"?", v->text,
+                best);
+        } else {
+            ec_diag_scalar(cx->diag, EC_DIAG_WARNING, v,
+                "no Pathway named \"%s\": declare Pathway \"%s\" { }",
+                v->text, v->text);
+        }
+    }
+}
+
+
+void
+ec_listener_checks(ec_cctx_t *cx)
+{
+    ec_epcheck_t k;
+    uint32_t     i;
+
+    /* The walk collected pathways; the lookups below need them. */
+    cx->c->pathways = (ec_pathway_t **) cx->pathways.items;
+    cx->c->npathways = cx->pathways.n;
+    ec_check_pathway_refs(cx);
+
+    memset(&k, 0, sizeof(k));
+    k.cx = cx;
+    for (i = 0; i < cx->c->nlisteners; i++) {
+        if (cx->c->listeners[i].kind->core == EC_SCOPE_ESMTP_LISTENER) {
+            ec_check_listener(&k, &cx->c->listeners[i]);
+        }
+    }
+    ec_check_unused_params(&k);
+    ec_ptrmap_free(&k.reported);
+    ec_ptrmap_free(&k.used);
+}
