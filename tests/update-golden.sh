@@ -39,17 +39,21 @@ for conf in "$@"; do
     fi
 
     header=$(head -n 1 "$conf" | sed "s/^$bom//" | tr -d '\r')
+    mode=
+    if grep -q '^# check: syntax' "$conf"; then
+        mode=--syntax-only
+    fi
     case $header in
     "# expect: valid")
         status=0
-        "$ecconf" --dump "$conf" >"$base.dump" 2>"$base.diag" || status=$?
+        "$ecconf" $mode --dump "$conf" >"$base.dump" 2>"$base.diag" || status=$?
         [ -s "$base.diag" ] || rm -f "$base.diag"
         [ "$status" -eq 0 ] || echo "WARNING $name: exit status $status"
         echo "wrote   ${name%.conf}.dump"
         ;;
     "# expect: invalid"*)
         status=0
-        "$ecconf" --check "$conf" >/dev/null 2>"$base.diag" || status=$?
+        "$ecconf" $mode --check "$conf" >/dev/null 2>"$base.diag" || status=$?
         [ "$status" -eq 1 ] || echo "WARNING $name: exit status $status"
         echo "wrote   ${name%.conf}.diag"
         ;;
