@@ -353,14 +353,17 @@ test_bom_skipped(void **state)
 
 
 static void
-test_bom_after_start_kept(void **state)
+test_bom_after_start_rejected(void **state)
 {
     parsed_t r;
 
     (void) state;
-    PARSE(&r, "a = x\xEF\xBB\xBF\n");
-    assert_clean(&r);
-    assert_scalar_option(nth(&r, 0), "a", "x\xEF\xBB\xBF", 0);
+    PARSE(&r, "a = x\xEF\xBB\xBF\nb = \"y\xEF\xBB\xBF\"\n");
+    /* Outside a string it is an error; inside one it is text. */
+    assert_int_equal(r.diag.errors, 1);
+    assert_diag(&r, "t.conf:1:6: error: byte order mark (U+FEFF) outside "
+        "a string");
+    assert_scalar_option(nth(&r, 1), "b", "y\xEF\xBB\xBF", 1);
     parsed_free(&r);
 }
 
@@ -695,7 +698,7 @@ main(void)
         cmocka_unit_test(test_crlf_line_ends),
         cmocka_unit_test(test_crlf_error_position),
         cmocka_unit_test(test_bom_skipped),
-        cmocka_unit_test(test_bom_after_start_kept),
+        cmocka_unit_test(test_bom_after_start_rejected),
         cmocka_unit_test(test_columns_count_bytes),
         cmocka_unit_test(test_nul_byte),
         cmocka_unit_test(test_nul_in_string_and_comment),
