@@ -634,6 +634,19 @@ ec_cctx_free(ec_cctx_t *cx)
 }
 
 
+/* A copy of n items of size bytes in the arena (n may be 0). */
+static void *
+ec_arena_copy(ec_arena_t *a, const void *items, size_t n, size_t size)
+{
+    void *p = ec_arena_zalloc(a, (n + 1) * size);
+
+    if (n > 0) {
+        memcpy(p, items, n * size);
+    }
+    return p;
+}
+
+
 /* Moves what the runtime keeps from the context into the arena. */
 static void
 ec_cctx_finish(ec_cctx_t *cx)
@@ -641,17 +654,14 @@ ec_cctx_finish(ec_cctx_t *cx)
     ec_compiled_t *c = cx->c;
 
     c->npathways = cx->pathways.n;
-    c->pathways = ec_arena_alloc(&c->arena,
-                                 (c->npathways + 1) * sizeof(*c->pathways));
-    memcpy(c->pathways, cx->pathways.items,
-           c->npathways * sizeof(*c->pathways));
+    c->pathways = ec_arena_copy(&c->arena, cx->pathways.items,
+                                c->npathways, sizeof(*c->pathways));
     c->nbinds = cx->nbinds;
-    c->binds = ec_arena_alloc(&c->arena, (c->nbinds + 1) * sizeof(*c->binds));
-    memcpy(c->binds, cx->binds, c->nbinds * sizeof(*c->binds));
+    c->binds = ec_arena_copy(&c->arena, cx->binds, c->nbinds,
+                             sizeof(*c->binds));
     c->nscripts = cx->nscripts;
-    c->scripts = ec_arena_alloc(&c->arena,
-                                (c->nscripts + 1) * sizeof(*c->scripts));
-    memcpy(c->scripts, cx->scripts, c->nscripts * sizeof(*c->scripts));
+    c->scripts = ec_arena_copy(&c->arena, cx->scripts, c->nscripts,
+                               sizeof(*c->scripts));
 }
 
 

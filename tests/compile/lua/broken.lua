@@ -1,0 +1,4 @@
+local mod = {}
+function mod:init(
+  return true
+end
