@@ -535,14 +535,59 @@ ec_rtconf_lua_config(const ec_rtconf_t *rc, ec_lua_config_t *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->scripts = rc->scripts;
     cfg->nscripts = rc->nscripts;
+    cfg->max_instructions = rc->lua_max_instructions;
+    cfg->max_memory = (size_t) rc->lua_max_memory;
+    cfg->timeout_ms = rc->lua_timeout_ms;
+}
+
+
+/* Reads one scriptlet limit into *out: the value written in the stanza,
+ * else the module table's default. The bounds are the table row's too,
+ * so ecconf --check, ecconf --dump --effective and ecconfd agree. */
+static void
+ec_rtconf_lua_limit(ec_rtbuild_t *b, const ec_node_t *children,
+        const char *key, uint64_t *out)
+{
+    const ec_node_t   *opt = ec_rttree_option(children, key);
+    const char        *text;
+    const char        *dflt;
+    long long          min;
+    long long          max;
+    long long          v;
+
+    if (ec_rttree_table_range("scriptlet", key, &dflt, &min, &max) < 0)
+        return;
+    text = opt != NULL && opt->vkind == EC_VALUE_SCALAR
+        ? opt->u.scalar.text : dflt;
+    if (opt != NULL && opt->vkind != EC_VALUE_SCALAR)
+        text = NULL;
+    if (text == NULL || ec_rttree_parse_int(text, &v) < 0
+            || v < min || v > max) {
+        if (opt != NULL)
+            ec_diag_scalar(b->diag, EC_DIAG_ERROR,
+                    opt->vkind == EC_VALUE_SCALAR
+                    ? &opt->u.scalar : &opt->name,
+                    "invalid \"%s\": expected an integer from %lld to %lld",
+                    key, min, max);
+        return;
+    }
+    *out = (uint64_t) v;
 }
 
 
 static void
 ec_rtconf_scriptlet(const ec_node_t *scope, void *arg)
 {
-    ec_rttree_scopes(scope->u.scope.children, "script", ec_rtconf_script,
-            arg);
+    ec_rtbuild_t    *b = arg;
+    const ec_node_t *children = scope->u.scope.children;
+    uint64_t         timeout = b->rc->lua_timeout_ms;
+
+    ec_rtconf_lua_limit(b, children, "max_instructions",
+            &b->rc->lua_max_instructions);
+    ec_rtconf_lua_limit(b, children, "max_memory", &b->rc->lua_max_memory);
+    ec_rtconf_lua_limit(b, children, "timeout", &timeout);
+    b->rc->lua_timeout_ms = (unsigned) timeout;
+    ec_rttree_scopes(children, "script", ec_rtconf_script, arg);
 }
 
 

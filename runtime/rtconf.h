@@ -95,6 +95,11 @@ struct ec_rtconf {
     unsigned            nbinds;
     ec_lua_script_t    *scripts;        /* scriptlet scripts, resolved */
     unsigned            nscripts;
+    /* scriptlet limits per hook call (memory: per Lua state); 0 without
+     * a scriptlet stanza, which leaves the Lua defaults */
+    uint64_t            lua_max_instructions;
+    uint64_t            lua_max_memory;         /* bytes */
+    unsigned            lua_timeout_ms;
     int                 ac_auth;        /* ac_auth {} present */
     const char         *paniclog;       /* NULL: stderr */
     const char         *acctlog;
@@ -108,7 +113,8 @@ struct ec_rtconf {
  * reference. Errors (with file:line) go to diag; returns NULL on any. */
 ec_rtconf_t *ec_rtconf_load(const char *path, ec_diag_t *diag);
 
-/* The Lua settings of rc: its scripts, default limits, no log hook. */
+/* The Lua settings of rc: its scripts and the scriptlet limits
+ * (max_instructions, max_memory, timeout), no log hook. */
 void        ec_rtconf_lua_config(const ec_rtconf_t *rc,
                 ec_lua_config_t *cfg);
 

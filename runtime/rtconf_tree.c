@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "runtime/rtconf_tree.h"
+#include "runtime/table.h"
 
 
 static const ec_node_t *
@@ -145,4 +146,23 @@ ec_rttree_hash_get(const ec_node_t *opt, const char *key)
             found = &opt->u.pairs[i].value;
     }
     return found;
+}
+
+
+int
+ec_rttree_table_range(const char *scope_id, const char *key,
+        const char **dflt, long long *min, long long *max)
+{
+    const ec_scope_t  *scope = ec_table_scope_by_id(scope_id);
+    const ec_option_t *row;
+
+    if (scope == NULL)
+        return -1;
+    row = ec_table_find_option(scope, key, strlen(key));
+    if (row == NULL)
+        return -1;
+    *dflt = row->dflt;
+    *min = row->min;
+    *max = row->max;
+    return 0;
 }

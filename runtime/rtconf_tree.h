@@ -40,6 +40,12 @@ const char *ec_rtchain_string(const ec_rtchain_t *c, const char *key,
 int         ec_rttree_parse_bool(const char *text);
 int         ec_rttree_parse_int(const char *text, long long *out);
 
+/* The default (as text, may be NULL) and the range of option key in the
+ * module table's scope scope_id ("scriptlet"). Returns 0, or -1 when the
+ * table has no such option. */
+int         ec_rttree_table_range(const char *scope_id, const char *key,
+                const char **dflt, long long *min, long long *max);
+
 /* The value of key in a hash option, or NULL. */
 const ec_scalar_t *ec_rttree_hash_get(const ec_node_t *opt,
                     const char *key);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # ecconfd limits and failures: Idle_Time (421 4.4.2, also mid-AUTH),
 # Listener_Sessions (421 4.7.0), a Lua hook error as a temporary failure
-# (SMTP 454 4.7.0, HTTP 503), and a SIGTERM drain that waits for a
-# session and then closes it.
+# (SMTP 454 4.7.0, HTTP 503), a SIGTERM drain that waits for a session
+# and then closes it, and the scriptlet limits max_instructions and
+# max_memory.
 NAME=54-limits
 . "$(dirname "$0")/../scenario/lib.sh"
 
@@ -103,4 +104,28 @@ wait "$PID" || fail "exit status after a forced drain"
 PID=
 grep -q 'event=drain_timeout' "$T/daemon.log" || fail "drain not logged"
 pass
+
+# scriptlet limits: max_instructions = 1000 stops a looping hook and
+# max_memory = 4 MiB stops one that allocates; both are temporary
+# failures, and the same worker still answers the next attempt.
+make_conf "$SCEN/limits.conf" limits.conf
+start_daemon limits.conf
+converse "$SMTP" "scriptlet limits" <<'S'
+< 220
+> EHLO client.test
+< 250
+> AUTH PLAIN AGxvb3AAeA==
+< 454 4.7.0
+> AUTH PLAIN AGhvZwB4
+< 454 4.7.0
+> AUTH PLAIN AG9rAG9r
+< 235 2.7.0
+S
+grep -q 'event=auth_tempfail .*instruction limit of 1000 exceeded' \
+    "$T/daemon.log" || fail "instruction limit not logged"
+pass
+grep -q 'event=auth_tempfail .*reason=.*memory' "$T/daemon.log" ||
+    fail "memory limit not logged: $(grep auth_tempfail "$T/daemon.log")"
+pass
+stop_daemon
 done_ok
