@@ -1,16 +1,10 @@
 /* ecconf: run an authentication attempt through its scheme handler and
  * record the outcome. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "lua/ec_lua.h"
 #include "runtime/authdispatch.h"
-#include "runtime/paniclog.h"
-
-#define EC_ACCTLOG_LINE 1024
 
 
 int
@@ -69,57 +63,6 @@ ec_authdispatch_scheme(ec_authctx_t *ctx, const ec_authbind_t *b,
 }
 
 
-/* Escape '@', '\' and control bytes with a backslash, as acctlog fields
- * require. */
-static size_t
-ec_acctlog_field(char *out, size_t size, const char *s, size_t len)
-{
-    size_t i;
-    size_t n = 0;
-
-    for (i = 0; i < len && n + 3 < size; i++) {
-        unsigned char c = (unsigned char) s[i];
-
-        if (c == '@' || c == '\\' || c < ' ')
-            out[n++] = '\\';
-        out[n++] = (char) c;
-    }
-    out[n] = '\0';
-    return n;
-}
-
-
-static void
-ec_acctlog_write(const char *path, const ec_authoutcome_t *o)
-{
-    const ec_auth_request_t *req = o->req;
-    char   line[EC_ACCTLOG_LINE];
-    char   user[512];
-    char   peer[128] = "";
-    size_t n;
-    int    fd;
-
-    if (req->conn->local_port != 0)
-        snprintf(peer, sizeof(peer), "%s:%d", req->conn->remote_addr,
-                req->conn->remote_port);
-    ec_acctlog_field(user, sizeof(user), req->username, req->username_len);
-    n = (size_t) snprintf(line, sizeof(line), "%lld@%c@%s@%s@%s@%d\n",
-            (long long) time(NULL),
-            o->result == EC_AUTHLOG_TIMEOUT ? 'T' : 'N', o->endpoint, peer,
-            user, o->result == EC_AUTHLOG_PASS);
-    if (n >= sizeof(line))
-        n = sizeof(line) - 1;
-
-    /* NOTE: one open per event keeps reopen-after-rotate trivial; it
-     * costs a syscall pair only when log_authentication is on. */
-    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0 || write(fd, line, n) < 0)
-        ec_paniclog(EC_LOG_ERROR, "acctlog_error", " path=%s", path);
-    if (fd >= 0)
-        close(fd);
-}
-
-
 static const char *
 ec_authdispatch_scheme_name(const ec_authbind_t *b)
 {
@@ -151,12 +94,11 @@ ec_authdispatch_log(ec_authctx_t *ctx, const ec_authoutcome_t *o)
     ec_auth_event_t ev;
     ec_auth_reply_t none;
 
-    /* acctlog has records for decisions and timeouts only (N and T). */
-    if (o->bind != NULL && o->bind->log_authentication
-            && ctx->acctlog != NULL && o->result != EC_AUTHLOG_ABORTED
-            && o->result != EC_AUTHLOG_MALFORMED)
-        ec_acctlog_write(ctx->acctlog, o);
-    if (ctx->authlog == NULL)
+    /* Momentum writes acctlog records only for mechanisms whose
+     * parameters say log_authentication = "true"; the SQLite log follows
+     * the same switch, so an attempt without it leaves no trace. */
+    if (ctx->authlog == NULL || o->bind == NULL
+            || !o->bind->log_authentication)
         return;
 
     memset(&none, 0, sizeof(none));
@@ -167,6 +109,7 @@ ec_authdispatch_log(ec_authctx_t *ctx, const ec_authoutcome_t *o)
     ev.reply_code = o->reply_code;
     ev.attempt = o->attempt;
     ev.duration_us = o->duration_us;
+    ev.acctlog = 1;
     ec_authlog_submit(ctx->authlog, &ev);
 }
 

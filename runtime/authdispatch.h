@@ -35,7 +35,6 @@ typedef struct ec_authbind {
 typedef struct ec_authctx {
     void           *lua;        /* ec_lua_t, or NULL */
     void           *authlog;    /* ec_authlog_t, or NULL */
-    const char     *acctlog;    /* path, or NULL */
 } ec_authctx_t;
 
 /* Open the store behind b (reads the password file). Returns 0, or -1
@@ -63,8 +62,9 @@ typedef struct ec_authoutcome {
     int64_t         duration_us;        /* -1 when unknown */
 } ec_authoutcome_t;
 
-/* Record an attempt: a row for the SQLite auth log, and an acctlog line
- * when the bind has log_authentication and an acctlog is configured. */
+/* Record an attempt when its bind has log_authentication: a row in the
+ * SQLite auth log and an acctlog line, for those of the two that are
+ * configured. Attempts without it, or without a bind, are not recorded. */
 void    ec_authdispatch_log(ec_authctx_t *ctx, const ec_authoutcome_t *o);
 
 /* Map a handler result to the auth log's result. */

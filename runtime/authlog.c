@@ -36,6 +36,7 @@ struct ec_authlog_rec {
     int             result;
     int             reply_code;
     int             tls;
+    int             acctlog;            /* the event asked for a line */
     int             acct_done;          /* acctlog line written or failed */
     int             skip;               /* the database rejected this row */
     const char     *node;
@@ -379,6 +380,7 @@ ec_authlog_rec_new(const ec_authlog_t *l, const ec_auth_event_t *ev)
     r->result = ev->result;
     r->reply_code = ev->reply_code;
     r->tls = ev->tls != 0;
+    r->acctlog = ev->acctlog != 0;
 
     cursor = r->text;
     r->node = ec_authlog_field_copy(&cursor, node);
@@ -577,7 +579,8 @@ ec_authlog_acct_reserve(ec_authlog_t *l, size_t used, size_t need)
 
 /* Appends the acctlog record of r to the buffer and returns the new used
  * length. Aborted and malformed attempts have no acctlog record, because
- * no credentials were checked. */
+ * no credentials were checked. The caller skips events without the
+ * acctlog flag. */
 static size_t
 ec_authlog_acct_format(ec_authlog_t *l, const ec_authlog_rec_t *r,
             size_t used)
@@ -678,11 +681,14 @@ ec_authlog_acct_write(ec_authlog_t *l)
         l->acct_fd = -1;
     }
     for (r = l->w_head; r != NULL; r = r->next) {
-        if (!r->acct_done) {
+        if (!r->acct_done && r->acctlog) {
+            size_t before = used;
+
             used = ec_authlog_acct_format(l, r, used);
-            r->acct_done = 1;
-            lines++;
+            if (used > before)
+                lines++;
         }
+        r->acct_done = 1;
     }
     if (used == 0) {
         return;

@@ -63,6 +63,9 @@ typedef struct ec_auth_event {
     int             tls;
     const char     *hook_module;
     int64_t         duration_us;    /* -1 = unknown */
+    int             acctlog;        /* 1: also write the acctlog record;
+                                     * ecconfd sets it for mechanisms whose
+                                     * parameters say log_authentication */
 } ec_auth_event_t;
 
 /* Receives one "key=value ..." line, without a newline, for each error,
@@ -132,7 +135,7 @@ void    ec_authlog_close(ec_authlog_t *l);
 /* Fills ev from a request and the handler's reply: connection fields,
  * mechanism, username, result, reason and hook module. The password,
  * challenge and digest of req are never read. Other fields are zeroed or
- * set to "unknown" defaults (attempt 1, duration -1). */
+ * set to "unknown" defaults (attempt 1, duration -1, no acctlog record). */
 void    ec_authlog_event_init(ec_auth_event_t *ev,
             const ec_auth_request_t *req, const ec_auth_reply_t *reply);
 

@@ -158,6 +158,9 @@ ec_daemon_signal(evutil_socket_t sig, short what, void *arg)
 
     (void) what;
     if (sig == SIGHUP) {
+        /* The acctlog is reopened at the next batch, after rotation. */
+        if (d->authlog != NULL)
+            ec_authlog_reopen(d->authlog);
         ec_daemon_reload(d);
         return;
     }
@@ -285,23 +288,31 @@ ec_daemon_authlog_line(void *arg, const char *line)
 }
 
 
-/* The SQLite writer starts with the first generation; NOTE: a reload that
- * changes sqlite_logger's database keeps the old one until a restart. */
+/* The auth log writer (SQLite database and acctlog) starts with the first
+ * generation. A failure here stops the start, because an admin who
+ * configured the log expects every attempt in it; failures after the
+ * start are retried by the writer and never affect authentication.
+ * NOTE: a reload that changes sqlite_logger's database or ec_logger's
+ * acctlog keeps the old paths until a restart. */
 static int
 ec_daemon_open_authlog(ec_daemon_t *d)
 {
     ec_authlog_config_t cfg;
     char                err[512];
 
-    if (d->rc->sqlite_db == NULL)
+    if (d->rc->sqlite_db == NULL && d->rc->acctlog == NULL)
         return 0;
     memset(&cfg, 0, sizeof(cfg));
     cfg.db_path = d->rc->sqlite_db;
+    cfg.acctlog_path = d->rc->acctlog;
     cfg.node = d->rc->hostname;
     cfg.log = ec_daemon_authlog_line;
     d->authlog = ec_authlog_open(&cfg, err, sizeof(err));
     if (d->authlog == NULL) {
-        ec_paniclog(EC_LOG_ERROR, "error", " error=\"%s\"", err);
+        ec_paniclog(EC_LOG_ERROR, "error", " error=\"cannot open the auth "
+                "log: %s\" database=%s acctlog=%s",
+                err, d->rc->sqlite_db != NULL ? d->rc->sqlite_db : "-",
+                d->rc->acctlog != NULL ? d->rc->acctlog : "-");
         return -1;
     }
     return 0;
@@ -314,6 +325,7 @@ ec_daemon_loop(ec_daemon_t *d)
     struct event *sig[3];
     const int     signals[3] = { SIGHUP, SIGTERM, SIGINT };
     unsigned      i;
+    int           status = -1;
 
     d->base = event_base_new();
     if (d->base == NULL)
@@ -327,6 +339,7 @@ ec_daemon_loop(ec_daemon_t *d)
                 "pid=%ld", d->opts.conf_path, d->nworkers, d->rc->nlistens,
                 (long) getpid());
         event_base_dispatch(d->base);
+        status = 0;
     }
     ec_daemon_stop_workers(d);
     if (d->authlog != NULL)
@@ -334,7 +347,7 @@ ec_daemon_loop(ec_daemon_t *d)
     for (i = 0; i < 3; i++)
         event_free(sig[i]);
     event_base_free(d->base);
-    return 0;
+    return status;
 }
 
 

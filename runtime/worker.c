@@ -55,7 +55,6 @@ ec_wgen_new(ec_worker_t *w, ec_rtconf_t *rc)
         abort();
     g->refs = 1;
     g->rc = rc;
-    g->auth.acctlog = rc->acctlog;
     g->auth.authlog = w->d->authlog;
     g->auth.lua = rc->nscripts > 0 ? ec_worker_lua(w, rc) : NULL;
     return g;

@@ -2,7 +2,9 @@
 # ecconfd SMTP AUTH with a real client (swaks): LOGIN, PLAIN and CRAM-MD5
 # against file://, ac_auth:// (the example Lua hook) and digest://, chosen
 # per client address through Peer scopes; then the acctlog and the SQLite
-# auth log, which must never hold a password.
+# auth log, which hold only mechanisms with log_authentication and never
+# a password. Last, an auth log that cannot be opened stops the start,
+# and one that fails later does not change any AUTH reply.
 NAME=50-smtp-auth
 . "$(dirname "$0")/../scenario/lib.sh"
 
@@ -55,12 +57,16 @@ grep -q "@N@127.0.0.1:$SMTP@127.0.0.1:[0-9]*@Test User@1\$" "$T/acctlog.ec" ||
     fail "acctlog has no pass record: $(head -n 1 "$T/acctlog.ec")"
 pass
 
+# The database follows the same switch: the 3 LOGIN attempts of the
+# listener are rows; PLAIN and CRAM-MD5 (no log_authentication) and the
+# Peer's mechanisms are not.
 rows=$(sqlite3 "$T/auth.db" "SELECT count(*) FROM auth_events")
-[ "$rows" -eq 12 ] || fail "auth_events: expected 12 rows, got $rows"
-res=$(sqlite3 "$T/auth.db" "SELECT group_concat(result) FROM
-    (SELECT result FROM auth_events ORDER BY id)")
-[ "$res" = "pass,fail,fail,pass,fail,pass,fail,pass,fail,fail,pass,fail" ] ||
-    fail "auth_events results: $res"
+[ "$rows" -eq 3 ] || fail "auth_events: expected 3 rows, got $rows"
+res=$(sqlite3 "$T/auth.db" "SELECT group_concat(mechanism || ':' || result
+    || ':' || reply_code || ':' || scheme) FROM
+    (SELECT * FROM auth_events ORDER BY id)")
+[ "$res" = "LOGIN:pass:235:file,LOGIN:fail:535:file,LOGIN:fail:535:file" ] ||
+    fail "auth_events rows: $res"
 pass
 
 for secret in test2006 secret digestpw testx; do
@@ -69,5 +75,32 @@ for secret in test2006 secret digestpw testx; do
         fail "a password appears in a log or the auth database"
     fi
 done
+pass
+
+# A database in a missing folder: the start fails with a clear error.
+sed 's|database = "auth.db"|database = "logs/auth.db"|' "$T/smtp.conf" \
+    > "$T/logs.conf"
+(cd "$T" && exec "$ECCONFD" -f -w 1 -c "$T/logs.conf") > "$T/start.log" 2>&1
+status=$?
+[ "$status" -eq 1 ] || fail "missing auth log folder: exit status $status"
+grep -q 'level=error event=error error="cannot open the auth log: .*logs/auth.db' \
+    "$T/start.log" || fail "missing auth log folder: $(cat "$T/start.log")"
+pass
+
+# Once started, losing the database folder changes no AUTH reply; the
+# writer reports the error and creates the file again when it can.
+mkdir "$T/logs"
+start_daemon logs.conf
+swaks_auth "$SMTP" LOGIN "Test User" test2006 235
+rm -rf "$T/logs"
+swaks_auth "$SMTP" LOGIN "Test User" test2006 235
+swaks_auth "$SMTP" LOGIN "Test User" wrong 535
+swaks_auth "$SMTP" PLAIN bob secret 235
+wait_log "event=authlog_error"
+mkdir "$T/logs"
+swaks_auth "$SMTP" LOGIN "Test User" test2006 235
+stop_daemon
+rows=$(sqlite3 "$T/logs/auth.db" "SELECT count(*) FROM auth_events")
+[ "${rows:-0}" -ge 1 ] || fail "no rows after the folder came back"
 pass
 done_ok

@@ -78,6 +78,7 @@ attempt(writer_t *w, int64_t t_us, ec_proto_t proto, const char *remote,
     ev.endpoint = proto == EC_PROTO_HTTP ? "*:8080" : "*:587";
     ev.scheme = "file";
     ev.duration_us = 250;
+    ev.acctlog = 1;
     if (proto == EC_PROTO_HTTP) {
         ev.reply_code = result == EC_AUTH_OK ? 200 : 401;
     } else {

@@ -165,6 +165,7 @@ event_init(ec_auth_event_t *ev, uint64_t session, const char *user,
     ev->username_len = user != NULL ? strlen(user) : 0;
     ev->result = result;
     ev->duration_us = -1;
+    ev->acctlog = 1;
 }
 
 
@@ -724,6 +725,49 @@ test_acctlog_records(void **state)
 }
 
 
+/* Only events with the acctlog flag get a line; every event gets a row. */
+static void
+test_acctlog_flag_per_event(void **state)
+{
+    fixture_t          *f = *state;
+    ec_authlog_config_t cfg;
+    ec_authlog_t       *l;
+    ec_auth_event_t     ev;
+    ec_authlog_stats_t  st;
+    char               *acct;
+    size_t              len;
+
+    config_init(&cfg, f);
+    cfg.acctlog_path = f->acct;
+    l = open_log(&cfg);
+
+    event_init(&ev, 1, "logged", EC_AUTHLOG_PASS);
+    ev.time_us = 1160172232000000LL;
+    ec_authlog_submit(l, &ev);
+    event_init(&ev, 2, "quiet", EC_AUTHLOG_PASS);
+    ev.acctlog = 0;
+    ec_authlog_submit(l, &ev);
+    event_init(&ev, 3, "quiet", EC_AUTHLOG_FAIL);
+    ev.acctlog = 0;
+    ec_authlog_submit(l, &ev);
+    event_init(&ev, 4, "logged", EC_AUTHLOG_FAIL);
+    ev.time_us = 1160172233000000LL;
+    ec_authlog_submit(l, &ev);
+    assert_int_equal(wait_written(l, 4), 4);
+    ec_authlog_stats(l, &st);
+    assert_int_equal(st.acctlog_errors, 0);
+    ec_authlog_close(l);
+
+    acct = read_file(f->acct, &len);
+    assert_non_null(acct);
+    assert_string_equal(acct,
+        "1160172232@N@127.0.0.1:587@192.0.2.7:40000@logged@1\n"
+        "1160172233@N@127.0.0.1:587@192.0.2.7:40000@logged@0\n");
+    free(acct);
+    assert_int_equal(count_rows(f->db), 4);
+}
+
+
 static void
 test_acctlog_without_database(void **state)
 {
@@ -1115,6 +1159,7 @@ test_no_password_stored(void **state)
     for (i = 0; i < 200; i++) {
         conn.conn_id = i + 1;
         ec_authlog_event_init(&ev, &req, &reply);
+        ev.acctlog = 1;
         ec_authlog_submit(l, &ev);
     }
     assert_int_equal(wait_written(l, 200), 200);
@@ -1156,6 +1201,8 @@ main(void)
             teardown),
         cmocka_unit_test(test_acct_escape),
         cmocka_unit_test_setup_teardown(test_acctlog_records, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_acctlog_flag_per_event, setup,
             teardown),
         cmocka_unit_test_setup_teardown(test_acctlog_without_database, setup,
             teardown),
