@@ -93,10 +93,11 @@ stmts
 stmt
     : WORD '=' value        {
                                 $3->name = $1;
-                                $3->key = ec_intern_name(&p->tree->names,
-                                              $1.text, $1.len)->key->text;
-                                $3->name.text = ec_intern(&p->tree->names,
-                                              $1.text, $1.len)->text;
+                                const ec_name_t *nm =
+                                    ec_intern_entry($1.text);
+
+                                ec_intern_note_spelling(nm);
+                                $3->key = nm->key->text;
                                 $$ = ec_list_one($3);
                             }
     | WORD '{'              { if (ec_scope_open(p, &$1) != 0) YYABORT; }
@@ -161,7 +162,16 @@ stmt
       stmts '}'             { p->depth--; $$ = $4; }
     | INC_BEGIN stmts INC_END {
                                 ec_node_t *n = ec_node_new(p,
-                                                   EC_NODE_INCLUDE, &$1);
+                                                   EC_NODE_INCLUDE, NULL);
+                                const ec_name_t *kw = ec_intern(
+                                    &p->tree->names, $1.quoted
+                                    ? "readonly_include" : "include",
+                                    $1.quoted ? 16 : 7);
+
+                                n->name = $1;
+                                n->name.text = kw->text;
+                                n->name.len = kw->len;
+                                n->key = kw->key->text;
                                 n->readonly = $1.quoted;
                                 n->u.include.path = ec_scalar_copy(p, &$1);
                                 n->u.include.children = $2.head;
@@ -172,6 +182,20 @@ stmt
                                         "mark \"%s\"", $3.text, $1.text);
                                 }
                                 $$ = ec_list_one(n);
+                            }
+    | WORD '=' error        {
+                                /* The bad value is reported; resume at once
+                                 * so an error on the next line is reported
+                                 * too. A '}' still closes its scope. */
+                                $$.head = $$.tail = NULL;
+                                yyerrok;
+                                if (yychar != EC_YYEOF
+                                    && (yychar != '}' || p->depth == 0)) {
+                                    yyclearin;
+                                }
+                                if (p->diag->errors >= p->diag->max_errors) {
+                                    YYABORT;
+                                }
                             }
     | error                 {
                                 $$.head = $$.tail = NULL;
@@ -185,6 +209,16 @@ value
     : scalar                { $$ = ec_node_scalar(p, NULL, &$1); }
     | '(' items ')'         { $$ = ec_node_array(p, NULL); }
     | '[' pairs ']'         { $$ = ec_node_hash(p, NULL); }
+    | '(' items error ')'   {
+                                /* skip to the closing bracket, so the rest
+                                 * of the list causes no more errors */
+                                yyerrok;
+                                $$ = ec_node_array(p, NULL);
+                            }
+    | '[' pairs error ']'   {
+                                yyerrok;
+                                $$ = ec_node_hash(p, NULL);
+                            }
     ;
 
 items
@@ -247,8 +281,10 @@ ec_node_new(ec_parse_t *p, int kind, const ec_scalar_t *name)
     memset(n, 0, sizeof(*n));
     n->kind = (uint8_t) kind;
     if (name != NULL) {
-        const ec_name_t *nm = ec_intern_name(&p->tree->names, name->text,
-                                  name->len);
+        /* names are words, and the scanner interns every word */
+        const ec_name_t *nm = ec_intern_entry(name->text);
+
+        ec_intern_note_spelling(nm);
         n->name = *name;
         n->name.text = nm->text;
         n->key = nm->key->text;
@@ -354,7 +390,7 @@ ec_pairs_push(ec_parse_t *p, const ec_scalar_t *k, const ec_scalar_t *v)
                 (unsigned) p->pairs[i].key.line);
         }
     }
-    ec_intern_name(&p->tree->names, k->text, k->len);
+    ec_intern_note_spelling(ec_intern_entry(k->text));
     if (p->npairs == p->pairs_cap) {
         p->pairs = ec_grow(p->pairs, &p->pairs_cap, sizeof(*p->pairs));
     }
@@ -440,7 +476,7 @@ yyreport_syntax_error(const yypcontext_t *ctx, void *scanner,
     const ec_loc_t  *loc = yypcontext_location(ctx);
     char             what[96];
     int              n, i, want_eq = 0, want_value = 0, want_close = 0;
-    int              want_rparen = 0, want_rbracket = 0;
+    int              want_rparen = 0, want_rbracket = 0, want_lparen = 0;
     const ec_scalar_t *name_before;
 
     (void) scanner;
@@ -458,6 +494,8 @@ yyreport_syntax_error(const yypcontext_t *ctx, void *scanner,
             want_value = 1;
         } else if (strcmp(name, "'}'") == 0) {
             want_close = 1;
+        } else if (strcmp(name, "'('") == 0) {
+            want_lparen = 1;
         } else if (strcmp(name, "')'") == 0) {
             want_rparen = 1;
         } else if (strcmp(name, "']'") == 0) {
@@ -479,7 +517,8 @@ yyreport_syntax_error(const yypcontext_t *ctx, void *scanner,
             o->text);
         return 0;
     }
-    if (strcmp(yysymbol_name(la), "'}'") == 0 && p->depth == 0) {
+    if (strcmp(yysymbol_name(la), "'}'") == 0 && p->depth == 0
+        && !want_value) {
         ec_diag_at(p->diag, EC_DIAG_ERROR, p->file, loc->line, loc->col,
             "unexpected '}' with no scope open");
         return 0;
@@ -497,9 +536,13 @@ yyreport_syntax_error(const yypcontext_t *ctx, void *scanner,
         ec_diag_at(p->diag, EC_DIAG_ERROR, p->file, loc->line, loc->col,
             "unexpected %s: expected '=' or '{' after \"%s\"", what,
             name_before->text != NULL ? name_before->text : "");
-    } else if (want_value) {
+    } else if (want_value && want_lparen) {
         ec_diag_at(p->diag, EC_DIAG_ERROR, p->file, loc->line, loc->col,
             "unexpected %s: expected a value, '(' or '['", what);
+    } else if (want_value) {
+        ec_diag_at(p->diag, EC_DIAG_ERROR, p->file, loc->line, loc->col,
+            "unexpected %s: expected a value (lists and blocks do not "
+            "nest)", what);
     } else if (want_close) {
         ec_diag_at(p->diag, EC_DIAG_ERROR, p->file, loc->line, loc->col,
             "unexpected %s: expected an option, a scope or '}'", what);

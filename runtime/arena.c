@@ -1,6 +1,7 @@
 /* ecconf: bump allocator. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "runtime/arena.h"
@@ -20,15 +21,17 @@ ec_arena_init(ec_arena_t *a)
 }
 
 
-void *
-ec_arena_alloc(ec_arena_t *a, size_t size)
+/* Allocate size bytes aligned to align (1 or 8). Strings take align 1,
+ * so short ones do not each waste up to 7 bytes of padding. */
+static void *
+ec_arena_alloc_aligned(ec_arena_t *a, size_t size, size_t align)
 {
     ec_arena_chunk_t *c;
-    size_t            want;
+    size_t            want, pad;
     void             *p;
 
-    size = (size + 7) & ~(size_t) 7;
-    if (size > a->left) {
+    pad = (size_t) (-(uintptr_t) a->cur) & (align - 1);
+    if (a->cur == NULL || size + pad > a->left) {
         want = size > EC_ARENA_CHUNK / 4 ? size + 8 : EC_ARENA_CHUNK;
         c = malloc(sizeof(*c) + want);
         if (c == NULL) {
@@ -45,11 +48,26 @@ ec_arena_alloc(ec_arena_t *a, size_t size)
         }
         a->cur = (char *) c->data;
         a->left = want;
+        pad = 0;
     }
-    p = a->cur;
-    a->cur += size;
-    a->left -= size;
+    p = a->cur + pad;
+    a->cur += pad + size;
+    a->left -= pad + size;
     return p;
+}
+
+
+void *
+ec_arena_alloc(ec_arena_t *a, size_t size)
+{
+    return ec_arena_alloc_aligned(a, size, 8);
+}
+
+
+char *
+ec_arena_alloc_chars(ec_arena_t *a, size_t size)
+{
+    return ec_arena_alloc_aligned(a, size, 1);
 }
 
 
@@ -66,7 +84,7 @@ ec_arena_zalloc(ec_arena_t *a, size_t size)
 char *
 ec_arena_strndup(ec_arena_t *a, const char *s, size_t len)
 {
-    char *p = ec_arena_alloc(a, len + 1);
+    char *p = ec_arena_alloc_aligned(a, len + 1, 1);
 
     memcpy(p, s, len);
     p[len] = '\0';

@@ -19,6 +19,7 @@ typedef struct ec_arena {
 void    ec_arena_init(ec_arena_t *a);
 void   *ec_arena_alloc(ec_arena_t *a, size_t size);
 void   *ec_arena_zalloc(ec_arena_t *a, size_t size);
+char   *ec_arena_alloc_chars(ec_arena_t *a, size_t size);  /* unaligned */
 char   *ec_arena_strndup(ec_arena_t *a, const char *s, size_t len);
 void    ec_arena_free(ec_arena_t *a);
 

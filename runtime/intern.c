@@ -83,8 +83,12 @@ ec_intern_exact(ec_intern_t *in, const char *text, size_t len, int *created)
         }
     }
 
-    n = ec_arena_alloc(in->arena, sizeof(*n));
-    n->text = ec_arena_strndup(in->arena, text, len);
+    /* The text follows its entry, so ec_intern_entry() finds the entry
+     * from the text alone. */
+    n = ec_arena_alloc(in->arena, sizeof(*n) + len + 1);
+    memcpy((char *) (n + 1), text, len);
+    ((char *) (n + 1))[len] = '\0';
+    n->text = (const char *) (n + 1);
     n->len = (uint32_t) len;
     n->hash = h;
     n->key = n;

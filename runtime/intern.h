@@ -27,6 +27,23 @@ typedef struct ec_intern {
 void        ec_intern_init(ec_intern_t *in, ec_arena_t *arena);
 void        ec_intern_free(ec_intern_t *in);
 
+/* The entry of a text that ec_intern() returned (and only such a text). */
+static inline const ec_name_t *
+ec_intern_entry(const char *interned_text)
+{
+    return (const ec_name_t *) interned_text - 1;
+}
+
+/* Mark an interned name's spelling as the first of its key, unless the
+ * key already has one. */
+static inline void
+ec_intern_note_spelling(const ec_name_t *n)
+{
+    if (n->key->first == NULL) {
+        ((ec_name_t *) n->key)->first = n->text;
+    }
+}
+
 /* Intern text as written; the result's key is its lowercase form. */
 const ec_name_t *ec_intern(ec_intern_t *in, const char *text, size_t len);
 

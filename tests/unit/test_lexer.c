@@ -1,10 +1,6 @@
 /* ecconf: tests for the scanner, through ec_load_buffer(): bare words,
  * quoted strings and escapes, comments, line ends, byte order marks,
- * invalid bytes, token limits and the include marks of a dump.
- *
- * Tests named known_bug_* describe parser bugs that are not fixed yet.
- * They are skipped unless EC_TEST_KNOWN_BUGS=1 is set in the environment,
- * and they must pass once the bug is fixed. */
+ * invalid bytes, token limits and the include marks of a dump. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -110,15 +106,6 @@ assert_scalar_option(const ec_node_t *n, const char *name,
     assert_string_equal(n->u.scalar.text, value);
     assert_int_equal(n->u.scalar.len, strlen(value));
     assert_int_equal(n->u.scalar.quoted, quoted);
-}
-
-
-static int
-known_bugs_enabled(void)
-{
-    const char *v = getenv("EC_TEST_KNOWN_BUGS");
-
-    return v != NULL && strcmp(v, "1") == 0;
 }
 
 
@@ -323,8 +310,8 @@ test_crlf_error_position(void **state)
     (void) state;
     PARSE(&r, "a = 1\r\nb = }\r\n");
     assert_int_equal(r.diag.errors, 1);
-    assert_diag(&r, "t.conf:2:5: error: unexpected '}' with no scope "
-        "open\n  b = }\n      ^\n");
+    assert_diag(&r, "t.conf:2:5: error: unexpected '}': expected a value, "
+        "'(' or '['\n  b = }\n      ^\n");
     parsed_free(&r);
 }
 
@@ -663,19 +650,15 @@ test_dump_mark_mismatch(void **state)
 }
 
 
-/* Known bug: the vendor's own example 'adaptive_sweep_rule "fbl” {' has
- * a typographic closing quote that leaves the string open to the end of
- * the file. The only error names the opening quote; the typographic quote
- * at column 25, the actual mistake, is never mentioned. */
+/* The vendor's own example 'adaptive_sweep_rule "fbl” {' has a
+ * typographic closing quote that leaves the string open to the end of the
+ * file: the error must point at that quote, column 25. */
 static void
-known_bug_typographic_quote_unterminated(void **state)
+test_typographic_quote_unterminated(void **state)
 {
     parsed_t r;
 
     (void) state;
-    if (!known_bugs_enabled()) {
-        skip();
-    }
     PARSE(&r, "adaptive_sweep_rule \"fbl\xE2\x80\x9D {\n  a = 1\n}\n");
     assert_diag(&r, "t.conf:1:25: error: typographic quote");
     parsed_free(&r);
@@ -713,7 +696,7 @@ main(void)
         cmocka_unit_test(test_include_keyword_as_value),
         cmocka_unit_test(test_dump_marks_read_back),
         cmocka_unit_test(test_dump_mark_mismatch),
-        cmocka_unit_test(known_bug_typographic_quote_unterminated),
+        cmocka_unit_test(test_typographic_quote_unterminated),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

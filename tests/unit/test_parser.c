@@ -1,11 +1,7 @@
 /* ecconf: tests for the parser, through ec_load_buffer() and
  * ec_load_file(): node kinds, names and keys, instances, values, arrays,
  * parameter blocks, positions, includes, and the message, position and
- * recovery of each syntax error.
- *
- * Tests named known_bug_* describe parser bugs that are not fixed yet.
- * They are skipped unless EC_TEST_KNOWN_BUGS=1 is set in the environment,
- * and they must pass once the bug is fixed. */
+ * recovery of each syntax error. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,15 +136,6 @@ assert_at(const ec_scalar_t *s, unsigned line, unsigned col)
 {
     assert_int_equal(s->line, line);
     assert_int_equal(s->col, col);
-}
-
-
-static int
-known_bugs_enabled(void)
-{
-    const char *v = getenv("EC_TEST_KNOWN_BUGS");
-
-    return v != NULL && strcmp(v, "1") == 0;
 }
 
 
@@ -603,7 +590,7 @@ test_continues_after_error(void **state)
     assert_int_equal(count_error_lines(&r), 3);
     assert_diag(&r, "t.conf:1:3: error: missing '=' between \"a\" and "
         "\"1\"");
-    assert_diag(&r, "t.conf:3:5: error: unexpected '}' with no scope open");
+    assert_diag(&r, "t.conf:3:5: error: unexpected '}': expected a value");
     assert_diag(&r, "t.conf:6:3: error: missing '=' between \"f\" and "
         "\"5\"");
     /* The statements after the errors are in the tree. */
@@ -819,40 +806,32 @@ test_include_missing(void **state)
 }
 
 
-/* Known bug: after an error, bison suppresses further syntax errors until
- * three tokens were shifted, so an error on each of three lines in a row
- * reports only the first; the other two are neither printed nor counted. */
+/* Bison hides syntax errors until three tokens were shifted after the
+ * last one; a bad value resumes at once, so each line gets its error. */
 static void
-known_bug_errors_on_adjacent_lines(void **state)
+test_errors_on_adjacent_lines(void **state)
 {
     parsed_t r;
 
     (void) state;
-    if (!known_bugs_enabled()) {
-        skip();
-    }
     PARSE(&r, "a = }\nb = }\nc = }\n");
     assert_int_equal(r.diag.errors, 3);
-    assert_diag(&r, "t.conf:2:5: error: unexpected '}' with no scope open");
-    assert_diag(&r, "t.conf:3:5: error: unexpected '}' with no scope open");
+    assert_diag(&r, "t.conf:2:5: error: unexpected '}': expected a value");
+    assert_diag(&r, "t.conf:3:5: error: unexpected '}': expected a value");
     parsed_free(&r);
 }
 
 
-/* Known bug: a list as the value of a parameter block key is reported as
- * "unexpected '(': expected a value, '(' or '['", which names the token
- * it rejects as one it expects. */
+/* A list inside a parameter block: one error that does not offer '(' as
+ * a remedy, and no follow-on errors from the rest of the block. */
 static void
-known_bug_list_in_hash_message(void **state)
+test_list_in_hash_message(void **state)
 {
     parsed_t r;
 
     (void) state;
-    if (!known_bugs_enabled()) {
-        skip();
-    }
     PARSE(&r, "h = [ k = ( a b ) ]\n");
-    assert_true(r.diag.errors >= 1);
+    assert_int_equal(r.diag.errors, 1);
     assert_diag(&r, "t.conf:1:11: error: unexpected '('");
     assert_no_diag(&r, "expected a value, '(' or '['");
     parsed_free(&r);
@@ -888,8 +867,8 @@ main(void)
         cmocka_unit_test(test_include_nodes),
         cmocka_unit_test(test_include_cycle_chain),
         cmocka_unit_test(test_include_missing),
-        cmocka_unit_test(known_bug_errors_on_adjacent_lines),
-        cmocka_unit_test(known_bug_list_in_hash_message),
+        cmocka_unit_test(test_errors_on_adjacent_lines),
+        cmocka_unit_test(test_list_in_hash_message),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
