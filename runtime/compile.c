@@ -47,7 +47,6 @@ ec_cctx_lookup(ec_cctx_t *cx, const ec_scope_t *scope, const ec_node_t *n,
     int what)
 {
     ec_cache_entry_t *e = &cx->cache[ec_cache_slot(scope, n->key, what)];
-    size_t            len = strlen(n->key);
 
     if (e->scope == scope && e->key == n->key && e->what == what) {
         return e->row;
@@ -56,9 +55,9 @@ ec_cctx_lookup(ec_cctx_t *cx, const ec_scope_t *scope, const ec_node_t *n,
     e->key = n->key;
     e->what = what;
     if (what == EC_NODE_SCOPE) {
-        e->row = ec_table_find_scope(scope, n->key, len);
+        e->row = ec_table_find_scope(scope, n->key, strlen(n->key));
     } else {
-        e->row = ec_table_find_option(scope, n->key, len);
+        e->row = ec_table_find_option(scope, n->key, strlen(n->key));
     }
     return e->row;
 }
@@ -430,14 +429,17 @@ ec_check_one_name(ec_cctx_t *cx, const ec_scope_t *kind, const ec_node_t *n)
 }
 
 
-static void
-ec_peer_fill(ec_cctx_t *cx, ec_peer_t *p, const ec_cscope_t *s)
+/* A Peer's CIDR as family, address and prefix; family stays 0 when the
+ * instance is not a valid CIDR (reported by the walk). */
+void
+ec_compile_peer_fill(ec_cctx_t *cx, ec_peer_t *p, const ec_cscope_t *s)
 {
     const ec_scalar_t *inst = s->node->u.scope.instance;
     char               host[64], why[128];
     const char        *slash;
     size_t             hlen;
 
+    memset(p, 0, sizeof(*p));
     p->scope = *s;
     if (inst == NULL || ec_table_check_instance(cx->peer_scope, inst->text,
                             inst->len, why, sizeof(why)) != 0) {
@@ -484,9 +486,12 @@ ec_frame_alloc(ec_frame_t *f, const ec_kids_t *kids)
     } else if (ec_is_listener(f->kind)) {
         f->listener->listens = ec_arena_zalloc(a,
             (kids->counts[EC_SCOPE_LISTEN] + 1) * sizeof(ec_listen_t));
-        f->listener->peers = ec_arena_zalloc(a,
-            (kids->counts[EC_SCOPE_PEER] + 1) * sizeof(ec_peer_t));
-    } else if (f->kind->core == EC_SCOPE_LISTEN && f->listen != NULL) {
+        if (f->cx->opts->endpoints) {
+            f->listener->peers = ec_arena_zalloc(a,
+                (kids->counts[EC_SCOPE_PEER] + 1) * sizeof(ec_peer_t));
+        }
+    } else if (f->kind->core == EC_SCOPE_LISTEN && f->listen != NULL
+               && f->cx->opts->endpoints) {
         f->listen->peers = ec_arena_zalloc(a,
             (kids->counts[EC_SCOPE_PEER] + 1) * sizeof(ec_peer_t));
     }
@@ -547,12 +552,15 @@ ec_compile_kid(void *arg, const ec_scope_t *kind, const ec_cscope_t *s)
         f.listen->scope = *s;
         f.listen->listener = parent->listener;
         ec_compile_scope(&f, s, &f.listen->index);
-    } else if (kind->core == EC_SCOPE_PEER && parent->listen != NULL) {
-        ec_peer_fill(cx, &parent->listen->peers[parent->listen->npeers++],
-                     s);
+    } else if (kind->core == EC_SCOPE_PEER && parent->listen != NULL
+               && parent->listen->peers != NULL) {
+        ec_compile_peer_fill(cx,
+            &parent->listen->peers[parent->listen->npeers++], s);
         ec_compile_scope(&f, s, NULL);
-    } else if (kind->core == EC_SCOPE_PEER && parent->listener != NULL) {
-        ec_peer_fill(cx,
+    } else if (kind->core == EC_SCOPE_PEER && parent->listen == NULL
+               && parent->listener != NULL
+               && parent->listener->peers != NULL) {
+        ec_compile_peer_fill(cx,
             &parent->listener->peers[parent->listener->npeers++], s);
         ec_compile_scope(&f, s, NULL);
     } else if (kind->core == EC_SCOPE_PATHWAY
@@ -564,6 +572,9 @@ ec_compile_kid(void *arg, const ec_scope_t *kind, const ec_cscope_t *s)
 }
 
 
+static const ec_kids_t ec_no_kids;
+
+
 static void
 ec_compile_scope(ec_frame_t *f, const ec_cscope_t *s, ec_cindex_t *index)
 {
@@ -572,6 +583,10 @@ ec_compile_scope(ec_frame_t *f, const ec_cscope_t *s, ec_cindex_t *index)
 
     ec_options_collect(cx, f->kind, s, index);
     ec_check_options(f, f->kind);
+    if (cx->nscopes == 0) {
+        ec_frame_alloc(f, &ec_no_kids);
+        return;     /* most scopes of a large file hold options only */
+    }
     ec_kids_group(cx, f->kind, s, &kids);
     ec_frame_alloc(f, &kids);
     ec_kids_each(cx, f->kind, s, &kids, ec_compile_kid, f);

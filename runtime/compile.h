@@ -21,6 +21,12 @@ typedef struct ec_compile_options {
                                  * cannot be read is an error, not a
                                  * warning (ecconfd sets it) */
     int         skip_files;     /* read no password file or Lua script */
+    int         endpoints;      /* keep an ec_peer_t for every Peer, as
+                                 * the runtime and the effective dump need;
+                                 * without it ec_listen_t.peers and
+                                 * ec_listener_t.peers stay NULL, which
+                                 * keeps a check of a file with many
+                                 * Peers small */
     const char *search_path;    /* ':'-separated folders for Lua sources,
                                  * after the config file's folder; NULL
                                  * reads EC_CONF_SEARCH_PATH */
@@ -59,7 +65,7 @@ typedef struct ec_listen {
     ec_cscope_t         scope;
     const ec_listener_t *listener;
     ec_cindex_t         index;
-    ec_peer_t          *peers;
+    ec_peer_t          *peers;      /* see ec_compile_options_t */
     uint32_t            npeers;
 } ec_listen_t;
 

@@ -268,9 +268,12 @@ ec_same_instance(ec_cctx_t *cx, const ec_scope_t *parent,
 }
 
 
-/* Visits the child scope nodes of s (known kinds only): counts them,
- * keeps the first EC_SMALL_SCOPE in small[] and, once the hash table
- * exists, groups each one through it. */
+/* Grouping a scope's children into instances. A scope with few children
+ * compares them pair by pair. A large one (the top level of a big file)
+ * first runs every child through a Bloom filter of one byte per child;
+ * only children whose hash was seen before ("suspects": the repeats and
+ * about 2% false positives) go to an exact hash table in a second pass.
+ * So the extra memory is about one byte per child, not a pointer table. */
 typedef struct ec_kid_list {
     ec_cctx_t          *cx;
     const ec_scope_t   *parent;
@@ -278,14 +281,20 @@ typedef struct ec_kid_list {
     size_t              cap;            /* of kids->pairs */
     const ec_node_t    *small[EC_SMALL_SCOPE];
     size_t              n;
-    const ec_node_t   **table;          /* NULL in the counting pass */
+    int                 pass;           /* 0 count, 1 filter, 2 group */
+    uint8_t            *bloom;
+    size_t              nbits;
+    uint32_t           *suspects;       /* hashes, sorted in pass 2 */
+    size_t              nsuspects;
+    size_t              suspects_cap;
+    const ec_node_t   **table;          /* pass 2: exact groups */
     size_t              slots;
 } ec_kid_list_t;
 
 
 static void
 ec_kids_add_pair(ec_kid_list_t *l, const ec_node_t *first,
-    const ec_node_t *later)
+    const ec_node_t *later, const ec_scope_t *kind)
 {
     ec_kids_t *kids = l->kids;
 
@@ -297,19 +306,12 @@ ec_kids_add_pair(ec_kid_list_t *l, const ec_node_t *first,
     kids->pairs[kids->npairs].later = later;
     kids->pairs[kids->npairs].seq = kids->npairs;
     kids->npairs++;
-}
-
-
-static void
-ec_kids_count(ec_kids_t *kids, const ec_scope_t *kind)
-{
     if (kind->core < EC_SCOPE__CORE_COUNT) {
-        kids->counts[kind->core]++;
+        kids->counts[kind->core]--;
     }
 }
 
 
-/* Pair by pair, for scopes with few children. */
 static void
 ec_kids_small(ec_kid_list_t *l)
 {
@@ -322,40 +324,79 @@ ec_kids_small(ec_kid_list_t *l)
         for (j = 0; j < i; j++) {
             if (ec_same_instance(l->cx, l->parent, l->small[j], l->small[i],
                                  kind)) {
+                ec_kids_add_pair(l, l->small[j], l->small[i], kind);
                 break;
             }
-        }
-        if (j < i) {
-            ec_kids_add_pair(l, l->small[j], l->small[i]);
-        } else {
-            ec_kids_count(l->kids, kind);
         }
     }
 }
 
 
-/* One open-addressing slot per node, in a table three quarters full at
- * most, freed before the walk descends: its size bounds the extra memory
- * of a level with many scopes (the top level of a large file). */
-static void
-ec_kids_hash_one(ec_kid_list_t *l, const ec_node_t *n,
-    const ec_scope_t *kind)
+static uint32_t
+ec_kid_hash(const ec_node_t *n, const ec_scope_t *kind)
 {
     const char *text;
-    size_t      len, k;
+    size_t      len;
 
     ec_scope_instance(n, kind, &text, &len);
-    k = (size_t) (((uint64_t) ec_instance_hash(kind, text, len) * l->slots)
-                  >> 32);
+    return ec_instance_hash(kind, text, len);
+}
+
+
+/* Sets the filter bits of h; returns 1 when all were set already. */
+static int
+ec_bloom_add(ec_kid_list_t *l, uint32_t h)
+{
+    uint32_t step = (h >> 17 | h << 15) | 1, i, seen = 1;
+
+    for (i = 0; i < 4; i++) {
+        size_t  bit = (size_t) (((uint64_t) (h + i * step) * l->nbits)
+                                >> 32);
+        uint8_t mask = (uint8_t) (1u << (bit & 7));
+
+        seen &= (l->bloom[bit >> 3] & mask) != 0;
+        l->bloom[bit >> 3] |= mask;
+    }
+    return (int) seen;
+}
+
+
+static void
+ec_kids_suspect(ec_kid_list_t *l, uint32_t h)
+{
+    if (l->nsuspects == l->suspects_cap) {
+        l->suspects_cap = l->suspects_cap ? l->suspects_cap * 2 : 64;
+        l->suspects = ec_xrealloc(l->suspects,
+                                  l->suspects_cap * sizeof(*l->suspects));
+    }
+    l->suspects[l->nsuspects++] = h;
+}
+
+
+static int
+ec_u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+
+/* Pass 2: an exact open-addressing table over the suspects only. */
+static void
+ec_kids_exact(ec_kid_list_t *l, const ec_node_t *n, const ec_scope_t *kind,
+    uint32_t h)
+{
+    size_t k = (size_t) (((uint64_t) h * l->slots) >> 32);
+
     while (l->table[k] != NULL
            && !ec_same_instance(l->cx, l->parent, l->table[k], n, kind)) {
         k = k + 1 == l->slots ? 0 : k + 1;
     }
     if (l->table[k] != NULL) {
-        ec_kids_add_pair(l, l->table[k], n);
+        ec_kids_add_pair(l, l->table[k], n, kind);
     } else {
         l->table[k] = n;
-        ec_kids_count(l->kids, kind);
     }
 }
 
@@ -365,17 +406,58 @@ ec_kid_list_visit(void *arg, const ec_node_t *n)
 {
     ec_kid_list_t    *l = arg;
     const ec_scope_t *kind;
+    uint32_t          h;
 
     if (n->kind != EC_NODE_SCOPE
         || (kind = ec_cctx_scope(l->cx, l->parent, n)) == NULL) {
         return;
     }
-    if (l->table != NULL) {
-        ec_kids_hash_one(l, n, kind);
-    } else if (l->n < EC_SMALL_SCOPE) {
-        l->small[l->n] = n;
+    if (l->pass == 0) {
+        if (l->n < EC_SMALL_SCOPE) {
+            l->small[l->n] = n;
+        }
+        l->n++;
+        if (kind->core < EC_SCOPE__CORE_COUNT) {
+            l->kids->counts[kind->core]++;
+        }
+        return;
     }
-    l->n++;
+    h = ec_kid_hash(n, kind);
+    if (l->pass == 1) {
+        if (ec_bloom_add(l, h)) {
+            ec_kids_suspect(l, h);
+        }
+    } else if (bsearch(&h, l->suspects, l->nsuspects, sizeof(h),
+                       ec_u32_cmp) != NULL) {
+        ec_kids_exact(l, n, kind, h);
+    }
+}
+
+
+static void
+ec_kids_large(ec_kid_list_t *l, const ec_cscope_t *s)
+{
+    l->nbits = l->n * 8;
+    l->bloom = calloc(l->n, 1);
+    if (l->bloom == NULL) {
+        abort();
+    }
+    l->pass = 1;
+    ec_cscope_each(l->cx->c, s, ec_kid_list_visit, l);
+    free(l->bloom);
+    if (l->nsuspects > 0) {
+        qsort(l->suspects, l->nsuspects, sizeof(*l->suspects), ec_u32_cmp);
+        /* each suspect and the earlier child it may repeat */
+        l->slots = 2 * l->nsuspects + 2 * l->nsuspects / 3 + 1;
+        l->table = calloc(l->slots, sizeof(*l->table));
+        if (l->table == NULL) {
+            abort();
+        }
+        l->pass = 2;
+        ec_cscope_each(l->cx->c, s, ec_kid_list_visit, l);
+        free(l->table);
+    }
+    free(l->suspects);
 }
 
 
@@ -417,13 +499,7 @@ ec_kids_group(ec_cctx_t *cx, const ec_scope_t *kind, const ec_cscope_t *s,
     if (l.n <= EC_SMALL_SCOPE) {
         ec_kids_small(&l);
     } else {
-        l.slots = l.n + l.n / 3 + 1;
-        l.table = calloc(l.slots, sizeof(*l.table));
-        if (l.table == NULL) {
-            abort();
-        }
-        ec_cscope_each(cx->c, s, ec_kid_list_visit, &l);
-        free(l.table);
+        ec_kids_large(&l, s);
     }
     if (kids->npairs == 0) {
         return;
@@ -524,6 +600,7 @@ ec_recs_visit(void *arg, const ec_node_t *n)
     ec_cctx_t *cx = arg;
 
     if (n->kind != EC_NODE_OPTION) {
+        cx->nscopes++;
         return;
     }
     if (cx->nrecs == cx->recs_cap) {
@@ -598,6 +675,7 @@ ec_options_collect(ec_cctx_t *cx, const ec_scope_t *kind,
     uint32_t i, n = 0;
 
     cx->nrecs = 0;
+    cx->nscopes = 0;
     ec_cscope_each(cx->c, s, ec_recs_visit, cx);
     if (cx->nrecs > EC_SMALL_SCOPE) {
         last = ec_xrealloc(NULL, cx->nrecs);

@@ -54,7 +54,7 @@ typedef struct ec_kid_pair {
     size_t              seq;
 } ec_kid_pair_t;
 
-#define EC_CACHE_SIZE 1024
+#define EC_CACHE_SIZE 256
 
 typedef struct ec_cache_entry {
     const ec_scope_t   *scope;
@@ -87,6 +87,8 @@ typedef struct ec_cctx {
     ec_crec_t          *recs;
     uint32_t            nrecs;
     uint32_t            recs_cap;
+    uint32_t            nscopes;        /* scope statements seen with
+                                         * them */
     ec_ptrmap_t         seen;
 
     /* Collected during the walk for the checks that follow it. */
@@ -124,6 +126,8 @@ const ec_option_t  *ec_cctx_option(ec_cctx_t *cx, const ec_scope_t *scope,
                         const ec_node_t *n);
 int     ec_cctx_capped(const ec_cctx_t *cx);
 void    ec_cctx_where(const ec_scope_t *kind, char *buf, size_t len);
+void    ec_compile_peer_fill(ec_cctx_t *cx, ec_peer_t *p,
+            const ec_cscope_t *s);
 size_t  ec_compile_suggest(const char *name, size_t len,
             const char *const *cands, size_t ncands, const char **best);
 

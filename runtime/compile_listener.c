@@ -206,6 +206,72 @@ ec_check_endpoint(ec_epcheck_t *k, const ec_endpoint_t *ep)
 }
 
 
+typedef void (*ec_peer_fn)(ec_epcheck_t *k, ec_endpoint_t *ep,
+            const ec_peer_t *p);
+
+/* Walks the Peers of a Listen or listener: the kept array, or, when the
+ * compile keeps none, each Peer instance found again in the tree. */
+typedef struct ec_peer_walk {
+    ec_epcheck_t       *k;
+    ec_endpoint_t      *ep;
+    ec_peer_fn          fn;
+} ec_peer_walk_t;
+
+
+static void
+ec_peer_walk_visit(void *arg, const ec_scope_t *kind, const ec_cscope_t *s)
+{
+    ec_peer_walk_t *w = arg;
+    ec_peer_t       p;
+
+    if (kind == NULL || kind->core != EC_SCOPE_PEER) {
+        return;
+    }
+    ec_compile_peer_fill(w->k->cx, &p, s);
+    w->fn(w->k, w->ep, &p);
+}
+
+
+static void
+ec_each_peer(ec_epcheck_t *k, ec_endpoint_t *ep, const ec_scope_t *kind,
+    const ec_cscope_t *s, const ec_peer_t *peers, uint32_t npeers,
+    ec_peer_fn fn)
+{
+    ec_peer_walk_t w = { k, ep, fn };
+    ec_kids_t      kids;
+    uint32_t       i;
+
+    if (peers != NULL) {
+        for (i = 0; i < npeers; i++) {
+            fn(k, ep, &peers[i]);
+        }
+        return;
+    }
+    ec_kids_group(k->cx, kind, s, &kids);
+    ec_kids_each(k->cx, kind, s, &kids, ec_peer_walk_visit, &w);
+    ec_kids_free(&kids);
+}
+
+
+static void
+ec_check_listen_peer(ec_epcheck_t *k, ec_endpoint_t *ep, const ec_peer_t *p)
+{
+    ep->peer = p;
+    ec_check_endpoint(k, ep);
+    ep->peer = NULL;
+}
+
+
+static void
+ec_check_listener_peer(ec_epcheck_t *k, ec_endpoint_t *ep,
+    const ec_peer_t *p)
+{
+    ep->lpeer = p;
+    ec_check_endpoint(k, ep);
+    ep->lpeer = NULL;
+}
+
+
 /* Each Listen alone, with each of its Peers, and with each Peer of the
  * listener. NOTE: a client that matches a Peer of the Listen and a Peer
  * of the listener at once is not checked as a third case. */
@@ -213,22 +279,18 @@ static void
 ec_check_listener(ec_epcheck_t *k, const ec_listener_t *l)
 {
     ec_endpoint_t ep;
-    uint32_t      i, j;
+    uint32_t      i;
 
     for (i = 0; i < l->nlistens; i++) {
         memset(&ep, 0, sizeof(ep));
         ep.listener = l;
         ep.listen = &l->listens[i];
         ec_check_endpoint(k, &ep);
-        for (j = 0; j < ep.listen->npeers; j++) {
-            ep.peer = &ep.listen->peers[j];
-            ec_check_endpoint(k, &ep);
-        }
-        ep.peer = NULL;
-        for (j = 0; j < l->npeers; j++) {
-            ep.lpeer = &l->peers[j];
-            ec_check_endpoint(k, &ep);
-        }
+        ec_each_peer(k, &ep, k->cx->listen_scope, &ep.listen->scope,
+                     ep.listen->peers, ep.listen->npeers,
+                     ec_check_listen_peer);
+        ec_each_peer(k, &ep, l->kind, &l->scope, l->peers, l->npeers,
+                     ec_check_listener_peer);
     }
 }
 

@@ -193,6 +193,7 @@ ec_run(const ec_cli_t *cli)
     if (tree != NULL && diag.errors == 0 && !cli->syntax_only) {
         memset(&copts, 0, sizeof(copts));
         copts.strict = cli->strict;
+        copts.endpoints = cli->effective;
         copts.search_path = cli->search_path;
         ec_compile(tree, &copts, &diag, &c);
     }

@@ -303,6 +303,45 @@ test_merged_instance_repeat(void **state)
 }
 
 
+/* More than 16 child scopes take the Bloom filter path of the grouping. */
+static void
+test_merged_instance_large_scope(void **state)
+{
+    ec_compile_options_t o;
+    char                 conf[8192];
+    size_t               used = 0;
+    run_t                r;
+    int                  i;
+
+    (void) state;
+    for (i = 0; i < 40; i++) {
+        used += (size_t) snprintf(conf + used, sizeof(conf) - used,
+            "Domain \"d%d.example\" { Max_Outbound_Connections = %d }\n",
+            i, i + 1);
+    }
+    used += (size_t) snprintf(conf + used, sizeof(conf) - used,
+        "Domain \"d7.example\" { Max_Outbound_Connections = 99 }\n"
+        "ESMTP_Listener {\n  Listen \":25\" {\n");
+    for (i = 0; i < 20; i++) {
+        used += (size_t) snprintf(conf + used, sizeof(conf) - used,
+            "    Peer \"10.0.0.%d\" { Idle_Time = %d }\n", i, i + 1);
+    }
+    snprintf(conf + used, sizeof(conf) - used,
+        "    Peer \"10.0.0.3\" { Open_Relay = true }\n  }\n}\n");
+    memset(&o, 0, sizeof(o));
+    o.endpoints = 1;
+    run_opts(&r, conf, &o);
+    assert_line(&r, CONF ":41:23: warning: \"Max_Outbound_Connections\" is "
+                "set again in Domain (first at " CONF ":8); the last value "
+                "wins");
+    assert_int_equal(r.warnings, 1);
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(r.c->listeners[0].listens[0].npeers, 20);
+    assert_non_null(r.c->listeners[0].listens[0].peers[3].scope.more);
+    run_free(&r);
+}
+
+
 static void
 test_auth_without_parameters(void **state)
 {
@@ -696,6 +735,7 @@ main(void)
         cmocka_unit_test(test_scope_naming),
         cmocka_unit_test(test_repeated_option),
         cmocka_unit_test(test_merged_instance_repeat),
+        cmocka_unit_test(test_merged_instance_large_scope),
         cmocka_unit_test(test_auth_without_parameters),
         cmocka_unit_test(test_parameters_without_auth),
         cmocka_unit_test(test_auth_inherited_by_peer),

@@ -47,14 +47,17 @@ typedef struct fixture {
 static void
 load(fixture_t *f, const char *text)
 {
-    ec_diag_t d;
-    FILE     *null = fopen("/dev/null", "w");
+    ec_compile_options_t o;
+    ec_diag_t            d;
+    FILE                *null = fopen("/dev/null", "w");
 
     assert_non_null(null);
     ec_diag_init(&d, null, NULL);
     f->tree = ec_load_buffer("t.conf", text, strlen(text), NULL, &d);
     assert_non_null(f->tree);
-    ec_compile(f->tree, NULL, &d, &f->c);
+    memset(&o, 0, sizeof(o));
+    o.endpoints = 1;
+    ec_compile(f->tree, &o, &d, &f->c);
     f->errors = d.errors;
     fclose(null);
 }
