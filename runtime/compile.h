@@ -1,9 +1,10 @@
 /* ecconf: the compiler from a syntax tree to a checked configuration.
  *
- * ec_compile() checks every statement against the module table, merges
- * scope instances declared more than once, binds each auth URI to the
- * scheme of a declared module, checks the Lua scripts of scriptlet and
- * keeps what the effective values of each listener need (effective.h).
+ * ec_compile() checks every statement against the module table and
+ * merges scope instances declared more than once. It binds each auth URI
+ * to the scheme of a declared module, checks the Lua scripts of
+ * scriptlet, and keeps the scopes that effective values read
+ * (effective.h).
  * The compiled form points into the tree, so the tree must outlive it. */
 #ifndef EC_COMPILE_H
 #define EC_COMPILE_H

@@ -141,7 +141,9 @@ ec_put_value(ec_edump_t *d, const ec_value_t *v)
     } else if (n->vkind == EC_VALUE_ARRAY) {
         fputs(d->json ? "[" : "( ", d->out);
         for (i = 0; i < n->count; i++) {
-            fputs(i > 0 ? (d->json ? ", " : " ") : "", d->out);
+            if (i > 0) {
+                fputs(d->json ? ", " : " ", d->out);
+            }
             ec_put_scalar(d, n->u.items[i].text, n->u.items[i].len, secret);
         }
         fputs(d->json ? "]" : " )", d->out);

@@ -270,10 +270,11 @@ ec_same_instance(ec_cctx_t *cx, const ec_scope_t *parent,
 
 /* Grouping a scope's children into instances. A scope with few children
  * compares them pair by pair. A large one (the top level of a big file)
- * first runs every child through a Bloom filter of one byte per child;
- * only children whose hash was seen before ("suspects": the repeats and
- * about 2% false positives) go to an exact hash table in a second pass.
- * So the extra memory is about one byte per child, not a pointer table. */
+ * first runs every child through a Bloom filter of one byte per child.
+ * Only children whose hash was seen before go to an exact hash table in
+ * a second pass: the repeats, and false positives at an estimated 2%
+ * (four probes, eight bits per child). So the extra memory is about one
+ * byte per child, not a pointer table. */
 typedef struct ec_kid_list {
     ec_cctx_t          *cx;
     const ec_scope_t   *parent;

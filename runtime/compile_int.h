@@ -72,7 +72,7 @@ typedef struct ec_cctx {
     const char         *search_path;
     ec_cache_entry_t    cache[EC_CACHE_SIZE];
 
-    /* What the top level declares, read before the walk. */
+    /* Declarations of the top level, read before the walk. */
     ec_ptrvec_t         modules;        /* ec_module_t, declared */
     ec_ptrvec_t         noted;          /* ec_module_t, noted unchecked */
     ec_ptrvec_t         pools;          /* ThreadPool instance names */

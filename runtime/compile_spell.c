@@ -1,5 +1,5 @@
-/* ecconf: the documented spelling of each name the module table knows,
- * for the dumps. */
+/* ecconf: the documented spelling of each name in the module table, for
+ * the dumps. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

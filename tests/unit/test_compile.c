@@ -377,7 +377,7 @@ test_parameters_without_auth(void **state)
 }
 
 
-/* A Peer switches AUTH on while the Listen holds the parameters. */
+/* A Peer switches AUTH on while the Listen contains the parameters. */
 static void
 test_auth_inherited_by_peer(void **state)
 {
@@ -514,9 +514,9 @@ test_module_scheme_needs_stanza(void **state)
     (void) state;
     run(&r, "HTTP_Listener {\n  AuthPlainParameters = [ uri = \"ac_auth://\" ]"
         "\n  Listen \":80\" { }\n}\n");
-    assert_line(&r, CONF ":2:33: error: scheme \"ac_auth://\" needs the ac_auth "
-                "module, which is not declared: add \"ac_auth { }\" at the top "
-                "level");
+    assert_line(&r, CONF ":2:33: error: scheme \"ac_auth://\" needs the "
+                "ac_auth module, which is not declared: add \"ac_auth { }\" at "
+                "the top level");
     run_free(&r);
 
     run(&r, "ac_auth { }\nHTTP_Listener {\n"
