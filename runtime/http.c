@@ -21,6 +21,14 @@
 #define EC_HTTP_HEADER_MAX (16 * 1024)
 #define EC_HTTP_AUTH_MAX   4096
 
+/* One HTTP connection counted against Listener_Sessions; freed when
+ * libevent closes the connection. */
+typedef struct ec_http_conn {
+    ec_worker_t    *w;
+    ec_socket_t    *sock;
+    evutil_socket_t fd;
+} ec_http_conn_t;
+
 typedef struct ec_http_call {
     ec_wsock_t             *ws;
     const ec_rtlisten_t    *listen;
@@ -249,6 +257,90 @@ ec_http_peer(ec_http_call_t *c, const struct sockaddr *sa)
 
 
 static void
+ec_http_conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+    ec_http_conn_t *hc = arg;
+    ec_worker_t    *w = hc->w;
+
+    if (hc->fd >= 0 && (size_t) hc->fd < w->nhttp_conns
+            && w->http_conns[hc->fd] == evcon)
+        w->http_conns[hc->fd] = NULL;
+    atomic_fetch_sub(&hc->sock->sessions, 1);
+    evhttp_connection_set_closecb(evcon, NULL, NULL);
+    free(hc);
+}
+
+
+/* Records evcon under its descriptor. Returns 1 when it was already
+ * counted, 0 when it is new. */
+static int
+ec_http_conn_seen(ec_worker_t *w, evutil_socket_t fd,
+        struct evhttp_connection *evcon)
+{
+    size_t                     n;
+    struct evhttp_connection **grown;
+
+    if ((size_t) fd < w->nhttp_conns && w->http_conns[fd] == evcon)
+        return 1;
+    if ((size_t) fd >= w->nhttp_conns) {
+        n = w->nhttp_conns != 0 ? w->nhttp_conns : 64;
+        while (n <= (size_t) fd)
+            n *= 2;
+        grown = realloc(w->http_conns, n * sizeof(*grown));
+        if (grown == NULL)
+            abort();
+        memset(grown + w->nhttp_conns, 0,
+                (n - w->nhttp_conns) * sizeof(*grown));
+        w->http_conns = grown;
+        w->nhttp_conns = n;
+    }
+    w->http_conns[fd] = evcon;
+    return 0;
+}
+
+
+/* Counts the connection of a first request in its socket's sessions.
+ * When Listener_Sessions is reached, answers 503 with Retry-After and
+ * closes the connection. A connection is counted from its first request
+ * until it closes; one that never sends a request ends at Idle_Time. */
+static int
+ec_http_admit(ec_http_call_t *c)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(c->req);
+    struct evkeyvalq         *headers;
+    ec_http_conn_t           *hc;
+    evutil_socket_t           fd;
+    int                       limit = c->set.listener_sessions;
+
+    fd = bufferevent_getfd(evhttp_connection_get_bufferevent(evcon));
+    if (fd < 0 || ec_http_conn_seen(c->ws->w, fd, evcon))
+        return 1;
+    if (atomic_fetch_add(&c->ws->sock->sessions, 1) >= limit && limit > 0) {
+        atomic_fetch_sub(&c->ws->sock->sessions, 1);
+        atomic_fetch_add(&c->ws->sock->rejected, 1);
+        c->ws->w->http_conns[fd] = NULL;
+        headers = evhttp_request_get_output_headers(c->req);
+        evhttp_add_header(headers, "Retry-After", "30");
+        evhttp_add_header(headers, "Connection", "close");
+        ec_http_send_text(c, 503, "Service Unavailable");
+        return 0;
+    }
+    hc = malloc(sizeof(*hc));
+    if (hc == NULL)
+        abort();
+    hc->w = c->ws->w;
+    hc->sock = c->ws->sock;
+    hc->fd = fd;
+    evhttp_connection_set_closecb(evcon, ec_http_conn_closed, hc);
+
+    /* The evhttp-wide timeout is the Listen's; a Peer may set its own. */
+    if (c->set.idle_time > 0)
+        evhttp_connection_set_timeout(evcon, c->set.idle_time);
+    return 1;
+}
+
+
+static void
 ec_http_request(struct evhttp_request *req, void *arg)
 {
     ec_http_call_t          c;
@@ -268,10 +360,13 @@ ec_http_request(struct evhttp_request *req, void *arg)
     ec_rtconf_resolve(c.listen, sa, &c.set);
     ec_http_peer(&c, sa);
 
-    if (c.set.always_deny)
-        ec_http_send_text(&c, 403, "Forbidden");
-    else if (c.set.always_allow || ec_http_authorize(&c))
-        ec_http_route(&c);
+    if (ec_http_admit(&c)) {
+        /* Enable = false in a Peer turns its clients away. */
+        if (c.set.always_deny || !c.set.enable)
+            ec_http_send_text(&c, 403, "Forbidden");
+        else if (c.set.always_allow || ec_http_authorize(&c))
+            ec_http_route(&c);
+    }
 
     if (c.set.log_requests)
         ec_http_log(&c, &t0);

@@ -666,8 +666,7 @@ ec_rtconf_new(ec_tree_t *tree, const char *path)
 ec_rtconf_t *
 ec_rtconf_load(const char *path, ec_diag_t *diag)
 {
-    ec_rtbuild_t b;
-    ec_tree_t   *tree;
+    ec_tree_t *tree;
 
     tree = ec_load_file(path, NULL, diag);
     if (tree == NULL)
@@ -676,6 +675,14 @@ ec_rtconf_load(const char *path, ec_diag_t *diag)
         ec_tree_free(tree);
         return NULL;
     }
+    return ec_rtconf_build(tree, path, diag);
+}
+
+
+ec_rtconf_t *
+ec_rtconf_build(ec_tree_t *tree, const char *path, ec_diag_t *diag)
+{
+    ec_rtbuild_t b;
 
     memset(&b, 0, sizeof(b));
     b.rc = ec_rtconf_new(tree, path);

@@ -113,6 +113,13 @@ struct ec_rtconf {
  * reference. Errors (with file:line) go to diag; returns NULL on any. */
 ec_rtconf_t *ec_rtconf_load(const char *path, ec_diag_t *diag);
 
+/* Build a generation from a tree loaded without errors (ec_load_file or
+ * ec_load_buffer); path names the configuration in messages. The
+ * generation takes the tree, and so does the NULL returned on errors:
+ * either way the caller must not free it. */
+ec_rtconf_t *ec_rtconf_build(ec_tree_t *tree, const char *path,
+                ec_diag_t *diag);
+
 /* The Lua settings of rc: its scripts and the scriptlet limits
  * (max_instructions, max_memory, timeout), no log hook. */
 void        ec_rtconf_lua_config(const ec_rtconf_t *rc,

@@ -211,7 +211,8 @@ ec_rtconf_fill(const ec_rtlisten_t *l, const ec_rtchain_t *c,
     s->log_requests = ec_rtchain_bool(c, "log_requests_to_paniclog", 0);
     s->always_allow = ec_rtchain_bool(c, "always_allow", 0);
     s->always_deny = ec_rtchain_bool(c, "always_deny", 0);
-    s->hostname = ec_rtchain_string(c, "banner_hostname", l->rc->hostname);
+    s->hostname = ec_rtchain_string(c, "banner_hostname",
+            ec_rtchain_string(c, "hostname", l->rc->hostname));
     s->mechs = ec_rtconf_mechs(c);
     s->login = ec_rtconf_bind(l, c, "authloginparameters");
     s->plain = ec_rtconf_bind(l, c, "authplainparameters");

@@ -618,17 +618,23 @@ ec_smtp_conn_info(ec_smtp_t *s, evutil_socket_t fd, struct sockaddr *sa)
 }
 
 
-/* Listener_Sessions is full: send 421 without a session and close. */
+/* Send one reply without a session and close: 421 when Listener_Sessions
+ * is full, 554 (RFC 5321 section 3.1) when Enable = false in the client's
+ * Peer. */
 static void
-ec_smtp_reject_busy(ec_wsock_t *ws, evutil_socket_t fd,
-        const ec_settings_t *set)
+ec_smtp_reject(ec_wsock_t *ws, evutil_socket_t fd, const ec_settings_t *set)
 {
     char line[300];
     int  n;
 
-    n = snprintf(line, sizeof(line),
-            "421 4.7.0 %.200s Too many sessions, try again later\r\n",
-            set->hostname);
+    if (set->enable)
+        n = snprintf(line, sizeof(line),
+                "421 4.7.0 %.200s Too many sessions, try again later\r\n",
+                set->hostname);
+    else
+        n = snprintf(line, sizeof(line),
+                "554 5.7.1 %.200s No service for your address\r\n",
+                set->hostname);
     if (write(fd, line, (size_t) n) < 0)
         (void) n;
     close(fd);
@@ -676,11 +682,16 @@ ec_smtp_accept(ec_wsock_t *ws, evutil_socket_t fd, struct sockaddr *sa,
     if (s == NULL)
         abort();
     ec_rtconf_resolve(l, sa, &s->set);
+    if (!s->set.enable) {
+        ec_smtp_reject(ws, fd, &s->set);
+        free(s);
+        return;
+    }
 
     if (atomic_fetch_add(&ws->sock->sessions, 1) >= s->set.listener_sessions
             && s->set.listener_sessions > 0) {
         atomic_fetch_sub(&ws->sock->sessions, 1);
-        ec_smtp_reject_busy(ws, fd, &s->set);
+        ec_smtp_reject(ws, fd, &s->set);
         free(s);
         return;
     }

@@ -331,6 +331,7 @@ ec_worker_join(ec_worker_t *w)
     ec_rtconf_unref(w->pending);
     ec_wgen_unref(w->gen);
     event_base_free(w->base);
+    free(w->http_conns);
     pthread_mutex_destroy(&w->lock);
 }
 

@@ -72,6 +72,11 @@ struct ec_worker {
     unsigned        nsocks;
     ec_smtp_t      *sessions;       /* list of open SMTP sessions */
     unsigned        nsessions;
+    /* HTTP connections counted in their socket's sessions, indexed by
+     * file descriptor, so a connection's later requests are not counted
+     * again. */
+    struct evhttp_connection **http_conns;
+    size_t          nhttp_conns;
     char            line[EC_WORKER_LINE_MAX + 4];  /* scratch */
 };
 

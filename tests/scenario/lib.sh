@@ -45,10 +45,11 @@ print(s.getsockname()[1])'
 }
 
 # Copy a config template into $T, replacing @NAME@ with the value of the
-# shell variable NAME for SMTP, SMTP2, HTTP, ROOT and SCEN.
+# shell variable NAME for SMTP, SMTP2, SMTP3, HTTP, ROOT and SCEN.
 make_conf() {
     sed -e "s|@SMTP@|${SMTP:-0}|g" -e "s|@SMTP2@|${SMTP2:-0}|g" \
-        -e "s|@HTTP@|${HTTP:-0}|g" -e "s|@ROOT@|$ROOT|g" \
+        -e "s|@SMTP3@|${SMTP3:-0}|g" -e "s|@HTTP@|${HTTP:-0}|g" \
+        -e "s|@ROOT@|$ROOT|g" \
         -e "s|@SCEN@|$SCEN|g" "$1" > "$T/$2"
 }
 
