@@ -1,12 +1,147 @@
 #!/bin/sh
-# The main job on the shipped example: check examples/ecelerity.conf and
-# print it back as canonical text.
+# A tour of ecconf and ecconfd on examples/ecelerity.conf, after `make`:
+# check the file, run the daemon on a copy of examples/ in a temporary
+# folder, authenticate with swaks and curl, read the SQLite auth log and
+# stop the daemon with SIGTERM. Each command is printed before its output.
+# The daemon listens on 127.0.0.1 only (ports 2525, 2526 and 8025, or free
+# ones when those are taken) and nothing is left running.
+#
+#   sh scripts/demo.sh          BUILD=folder picks another build folder
 set -eu
-cd "$(dirname "$0")/.."
-build=${BUILD:-build}
 
-echo "\$ ecconf --check examples/ecelerity.conf"
-"$build/ecconf" --check examples/ecelerity.conf
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$root/${BUILD:-build}" 2>/dev/null && pwd) || build=
+if [ -z "$build" ] || [ ! -x "$build/ecconf" ] || [ ! -x "$build/ecconfd" ]
+then
+    echo "demo: build/ecconf and build/ecconfd not found; run make first" >&2
+    exit 1
+fi
+for tool in swaks curl sqlite3 python3; do
+    command -v "$tool" > /dev/null 2>&1 || {
+        echo "demo: $tool not found; run sh scripts/install-deps.sh" >&2
+        exit 1
+    }
+done
+PATH=$build:$PATH
+export PATH
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ecconf-demo.XXXXXX")
+pid=
+cleanup() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# Print a command as a user would type it (arguments with spaces or
+# shell characters in single quotes), then run it.
+show() {
+    line=
+    for arg in "$@"; do
+        case $arg in
+            *[!A-Za-z0-9_./:=@%+,-]*|'')
+                arg="'$(printf '%s' "$arg" | sed "s/'/'\\\\''/g")'" ;;
+        esac
+        line="$line${line:+ }$arg"
+    done
+    printf '\n$ %s\n' "$line"
+    "$@"
+}
+
+# 0 when nothing on this machine listens on 127.0.0.1:PORT. SO_REUSEADDR
+# as the daemon sets it, so connections of an earlier run in TIME_WAIT do
+# not count.
+port_free() {
+    python3 -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)' "$1"
+}
+
+free_port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+cd "$root"
+show ecconf --check examples/ecelerity.conf
+
+# The daemon runs on a copy, so its logs, spool and database stay out of
+# the source tree. A port that is taken is replaced in the copy.
+cp examples/ecelerity.conf examples/ac_auth.lua examples/passwd "$dir/"
+SMTP=2525 SMTP2=2526 HTTP=8025
+for name in SMTP SMTP2 HTTP; do
+    eval "p=\$$name"
+    if ! port_free "$p"; then
+        new=$(free_port)
+        echo "(port $p is taken: the copy uses $new instead)"
+        sed -i "s/127\.0\.0\.1:$p\"/127.0.0.1:$new\"/" "$dir/ecelerity.conf"
+        eval "$name=$new"
+    fi
+done
+
+cd "$dir"
+printf '\n$ cd %s\n' "$dir"
+printf '$ ecconfd -f -c ecelerity.conf 2> ecconfd.log &\n'
+ecconfd -f -c ecelerity.conf 2> ecconfd.log &
+pid=$!
+for p in "$SMTP" "$SMTP2" "$HTTP"; do
+    i=0
+    while port_free "$p"; do
+        i=$((i + 1))
+        if [ "$i" -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+            echo "demo: ecconfd did not open port $p; its log:" >&2
+            cat ecconfd.log >&2
+            exit 1
+        fi
+        sleep 0.05
+    done
+done
+show cat ecconfd.log
+
+# LOGIN and PLAIN through ac_auth:// and examples/ac_auth.lua: the right
+# password, the password the hook turns away with its own reply, and a
+# wrong one.
+server=127.0.0.1:$SMTP
+show swaks --server "$server" --auth LOGIN --auth-user "Test User" \
+    --auth-password test2006 --quit-after AUTH --hide-informational
+show swaks --server "$server" --auth PLAIN --auth-user "Test User" \
+    --auth-password test2006 --quit-after AUTH --hide-informational
+# swaks exits 28 when AUTH fails, as expected here.
+show swaks --server "$server" --auth LOGIN --auth-user "Test User" \
+    --auth-password testx --quit-after AUTH --hide-informational || true
+show swaks --server "$server" --auth PLAIN --auth-user "Test User" \
+    --auth-password wrong --quit-after AUTH --hide-informational || true
+
+# HTTP Basic on the HTTP_Listener, then the status page.
+url=http://127.0.0.1:$HTTP/status
+show curl -s -o /dev/null -w '%{http_code}\n' -u "Test User:test2006" "$url"
+show curl -s -o /dev/null -w '%{http_code}\n' -u "Test User:wrong" "$url"
+show curl -s -u "Test User:test2006" "$url"
 echo
-echo "\$ ecconf --dump examples/ecelerity.conf"
-"$build/ecconf" --dump examples/ecelerity.conf
+
+# The writer commits once per batch window (200 ms).
+sleep 0.5
+show sqlite3 -readonly -header -column authlog.db \
+    "SELECT ts, mechanism, scheme, username, result, reply_code
+     FROM auth_events ORDER BY id DESC LIMIT 8"
+show sqlite3 -readonly -header -column authlog.db \
+    "SELECT * FROM auth_fail_by_addr_hour"
+
+printf '\n$ kill -TERM %s; wait %s; echo "exit status $?"\n' "$pid" "$pid"
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+pid=
+echo "exit status $status"
+show tail -n 3 ecconfd.log
+[ "$status" -eq 0 ]
