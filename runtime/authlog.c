@@ -912,8 +912,12 @@ ec_authlog_db_connect(ec_authlog_t *l, char *err, size_t errlen)
     /* NORMAL in WAL mode loses no commit when the process dies, only on
      * power loss. The larger page cache keeps the three indexes in
      * memory as the table grows: in bench/authlog.sh it raised the rate
-     * at a million rows from about 48,000 to 84,000 rows/s. */
+     * at a million rows from about 48,000 to 84,000 rows/s. A checkpoint
+     * every 8,000 pages (32 MiB of WAL at 4 KiB pages) instead of SQLite's
+     * 1,000 copies each hot index page back once per checkpoint rather
+     * than eight times. */
     rc = ec_authlog_db_exec(l->db, "PRAGMA synchronous = NORMAL;"
+        " PRAGMA wal_autocheckpoint = 8000;"
         " PRAGMA cache_size = -" EC_AUTHLOG_CACHE_KIB, err, errlen);
     if (rc != SQLITE_OK) {
         goto fail;
