@@ -96,7 +96,7 @@ stmt
                                 const ec_name_t *nm =
                                     ec_intern_entry($1.text);
 
-                                ec_intern_note_spelling(nm);
+                                ec_intern_note_spelling(nm, 0);
                                 $3->key = nm->key->text;
                                 $$ = ec_list_one($3);
                             }
@@ -284,7 +284,7 @@ ec_node_new(ec_parse_t *p, int kind, const ec_scalar_t *name)
         /* names are words, and the scanner interns every word */
         const ec_name_t *nm = ec_intern_entry(name->text);
 
-        ec_intern_note_spelling(nm);
+        ec_intern_note_spelling(nm, kind == EC_NODE_SCOPE);
         n->name = *name;
         n->name.text = nm->text;
         n->key = nm->key->text;
@@ -390,7 +390,7 @@ ec_pairs_push(ec_parse_t *p, const ec_scalar_t *k, const ec_scalar_t *v)
                 (unsigned) p->pairs[i].key.line);
         }
     }
-    ec_intern_note_spelling(ec_intern_entry(k->text));
+    ec_intern_note_spelling(ec_intern_entry(k->text), 0);
     if (p->npairs == p->pairs_cap) {
         p->pairs = ec_grow(p->pairs, &p->pairs_cap, sizeof(*p->pairs));
     }

@@ -156,6 +156,6 @@ const ec_node_t *ec_cscope_find(const ec_compiled_t *c,
  * ec_dump_set_spelling(): NULL when the table records no case for it
  * (the generated option rows are all lowercase), so the dump keeps the
  * file's own spelling. */
-const char *ec_compile_spelling(const char *key);
+const char *ec_compile_spelling(const char *key, int scope);
 
 #endif

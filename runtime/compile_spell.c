@@ -10,10 +10,13 @@
 /* Open addressing from a lowercase name to its spelling, built once. */
 typedef struct ec_spelling {
     const char    **names;      /* table spelling, NULL when empty */
+    unsigned char  *ambiguous;  /* rows spell the name in more than one
+                                 * way ("Host" scope, "host" option) */
     size_t          cap;        /* power of two */
 } ec_spelling_t;
 
-static ec_spelling_t  g_spell;
+static ec_spelling_t  g_spell;         /* options and hash keys */
+static ec_spelling_t  g_spell_scope;   /* scope names */
 static pthread_once_t g_spell_once = PTHREAD_ONCE_INIT;
 
 
@@ -44,23 +47,46 @@ ec_has_upper(const char *s)
 }
 
 
-/* The first mixed-case spelling of a name wins; an all-lowercase row
- * records no case, so it is not stored. */
+/* Every row's spelling is recorded; a name that rows spell in more than
+ * one way has no single documented spelling, and the dump keeps the
+ * file's own. */
 static void
-ec_spell_add(const char *name)
+ec_spell_add_to(ec_spelling_t *sp, const char *name)
 {
     size_t i;
 
-    if (!ec_has_upper(name)) {
-        return;
-    }
-    for (i = ec_spell_hash(name) & (g_spell.cap - 1);
-         g_spell.names[i] != NULL; i = (i + 1) & (g_spell.cap - 1)) {
-        if (strcasecmp(g_spell.names[i], name) == 0) {
+    for (i = ec_spell_hash(name) & (sp->cap - 1);
+         sp->names[i] != NULL; i = (i + 1) & (sp->cap - 1)) {
+        if (strcasecmp(sp->names[i], name) == 0) {
+            if (strcmp(sp->names[i], name) != 0) {
+                sp->ambiguous[i] = 1;
+            }
             return;
         }
     }
-    g_spell.names[i] = name;
+    sp->names[i] = name;
+}
+
+
+static void
+ec_spell_add(const char *name)
+{
+    ec_spell_add_to(&g_spell, name);
+}
+
+
+static void
+ec_spell_alloc(ec_spelling_t *sp, size_t total)
+{
+    sp->cap = 64;
+    while (sp->cap < total * 2) {
+        sp->cap <<= 1;
+    }
+    sp->names = calloc(sp->cap, sizeof(*sp->names));
+    sp->ambiguous = calloc(sp->cap, 1);
+    if (sp->names == NULL || sp->ambiguous == NULL) {
+        abort();
+    }
 }
 
 
@@ -87,19 +113,16 @@ ec_spell_build(void)
     for (i = 0; i < nscopes; i++) {
         total += ec_table_scope_options(ec_table_scope_at(i), NULL, 0) + 1;
     }
-    g_spell.cap = 64;
-    while (g_spell.cap < total * 2) {
-        g_spell.cap <<= 1;
-    }
-    g_spell.names = calloc(g_spell.cap, sizeof(*g_spell.names));
+    ec_spell_alloc(&g_spell, total);
+    ec_spell_alloc(&g_spell_scope, nscopes);
     rows = calloc(total + 1, sizeof(*rows));
-    if (g_spell.names == NULL || rows == NULL) {
+    if (rows == NULL) {
         abort();
     }
     for (i = 0; i < nscopes; i++) {
         const ec_scope_t *s = ec_table_scope_at(i);
 
-        ec_spell_add(s->name);
+        ec_spell_add_to(&g_spell_scope, s->name);
         n = ec_table_scope_options(s, rows, total);
         ec_spell_add_rows(rows, n);
     }
@@ -108,15 +131,20 @@ ec_spell_build(void)
 
 
 const char *
-ec_compile_spelling(const char *key)
+ec_compile_spelling(const char *key, int scope)
 {
-    size_t i;
+    ec_spelling_t *sp = scope ? &g_spell_scope : &g_spell;
+    size_t         i;
 
     pthread_once(&g_spell_once, ec_spell_build);
-    for (i = ec_spell_hash(key) & (g_spell.cap - 1);
-         g_spell.names[i] != NULL; i = (i + 1) & (g_spell.cap - 1)) {
-        if (strcasecmp(g_spell.names[i], key) == 0) {
-            return g_spell.names[i];
+    for (i = ec_spell_hash(key) & (sp->cap - 1);
+         sp->names[i] != NULL; i = (i + 1) & (sp->cap - 1)) {
+        if (strcasecmp(sp->names[i], key) == 0) {
+            /* An all-lowercase row records no case: keep the file's. */
+            if (sp->ambiguous[i] || !ec_has_upper(sp->names[i])) {
+                return NULL;
+            }
+            return sp->names[i];
         }
     }
     return NULL;

@@ -21,18 +21,24 @@ ec_dump_set_spelling(ec_dump_spelling_fn fn)
 /* The one spelling printed for a name: the documented one when the
  * module table knows the name, else the first one the file used. */
 static const char *
-ec_dump_name(ec_tree_t *tree, const char *text, size_t len)
+ec_dump_name(ec_tree_t *tree, const char *text, size_t len, int scope)
 {
     const ec_name_t *n = ec_intern(&tree->names, text, len);
     const char      *s;
 
     if (ec_dump_spelling != NULL) {
-        s = ec_dump_spelling(n->key->text);
+        s = ec_dump_spelling(n->key->text, scope);
         if (s != NULL) {
             return s;
         }
     }
-    return n->key->first != NULL ? n->key->first : n->text;
+    if (scope && n->key->first_scope != NULL) {
+        return n->key->first_scope;
+    }
+    if (!scope && n->key->first != NULL) {
+        return n->key->first;
+    }
+    return n->text;
 }
 
 
@@ -167,7 +173,7 @@ ec_dump_hash(FILE *out, ec_tree_t *tree, const ec_node_t *n,
         const ec_pair_t *pr = &n->u.pairs[i];
 
         ec_dump_indent(out, depth + 1);
-        fputs(ec_dump_name(tree, pr->key.text, pr->key.len), out);
+        fputs(ec_dump_name(tree, pr->key.text, pr->key.len, 0), out);
         fputs(" = ", out);
         ec_dump_scalar(out, pr->value.text, pr->value.len);
         fputc('\n', out);
@@ -198,7 +204,8 @@ ec_dump_node(FILE *out, ec_tree_t *tree, const ec_node_t *n,
         return;
     }
 
-    name = ec_dump_name(tree, n->name.text, n->name.len);
+    name = ec_dump_name(tree, n->name.text, n->name.len,
+               n->kind == EC_NODE_SCOPE);
     ec_dump_indent(out, depth);
     fputs(name, out);
 
@@ -338,7 +345,7 @@ ec_json_value(FILE *out, ec_tree_t *tree, const ec_node_t *n)
         for (i = 0; i < n->count; i++) {
             const ec_pair_t *pr = &n->u.pairs[i];
             const char      *k = ec_dump_name(tree, pr->key.text,
-                                     pr->key.len);
+                                     pr->key.len, 0);
             if (i > 0) {
                 fputs(", ", out);
             }
@@ -373,7 +380,8 @@ ec_json_node(FILE *out, ec_tree_t *tree, const ec_node_t *n,
         return;
     }
 
-    name = ec_dump_name(tree, n->name.text, n->name.len);
+    name = ec_dump_name(tree, n->name.text, n->name.len,
+               n->kind == EC_NODE_SCOPE);
     fprintf(out, "{\"kind\": \"%s\", \"name\": ",
         n->kind == EC_NODE_SCOPE ? "scope" : "option");
     ec_json_string(out, name, strlen(name));

@@ -6,10 +6,11 @@
 
 #include "grammar/ast.h"
 
-/* Returns the spelling to print for a lowercase key, or NULL to use the
- * first spelling the file itself used. The module table provides the
+/* Returns the spelling to print for a lowercase key of a scope (scope
+ * 1) or an option or hash key (scope 0), or NULL to use the first
+ * spelling the file itself used. The module table provides the
  * documented spelling through this hook. */
-typedef const char *(*ec_dump_spelling_fn)(const char *key);
+typedef const char *(*ec_dump_spelling_fn)(const char *key, int scope);
 
 void    ec_dump_set_spelling(ec_dump_spelling_fn fn);
 

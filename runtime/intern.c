@@ -93,6 +93,7 @@ ec_intern_exact(ec_intern_t *in, const char *text, size_t len, int *created)
     n->hash = h;
     n->key = n;
     n->first = NULL;
+    n->first_scope = NULL;
     in->slots[j] = n;
     *created = 1;
     if (++in->used * 2 > in->nslots) {
@@ -107,9 +108,7 @@ ec_intern_name(ec_intern_t *in, const char *text, size_t len)
 {
     const ec_name_t *n = ec_intern(in, text, len);
 
-    if (n->key->first == NULL) {
-        ((ec_name_t *) n->key)->first = n->text;
-    }
+    ec_intern_note_spelling(n, 0);
     return n;
 }
 

@@ -12,7 +12,9 @@
 typedef struct ec_name {
     const char     *text;
     const struct ec_name *key;
-    const char     *first;      /* on a key: the first spelling seen */
+    const char     *first;      /* on a key: the first spelling seen of
+                                 * an option or hash key of that name */
+    const char     *first_scope;    /* ... and of a scope */
     uint32_t        len;
     uint32_t        hash;
 } ec_name_t;
@@ -34,13 +36,19 @@ ec_intern_entry(const char *interned_text)
     return (const ec_name_t *) interned_text - 1;
 }
 
-/* Mark an interned name's spelling as the first of its key, unless the
- * key already has one. */
+/* Mark an interned name's spelling as the first of its key for scopes
+ * (scope 1) or for options and hash keys (scope 0), unless the key
+ * already has one. Scopes and options are tracked apart because a dump
+ * may spell them differently ("Pathway" scope, "pathway" option). */
 static inline void
-ec_intern_note_spelling(const ec_name_t *n)
+ec_intern_note_spelling(const ec_name_t *n, int scope)
 {
-    if (n->key->first == NULL) {
-        ((ec_name_t *) n->key)->first = n->text;
+    ec_name_t *key = (ec_name_t *) n->key;
+
+    if (scope && key->first_scope == NULL) {
+        key->first_scope = n->text;
+    } else if (!scope && key->first == NULL) {
+        key->first = n->text;
     }
 }
 

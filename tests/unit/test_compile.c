@@ -713,10 +713,14 @@ static void
 test_spelling_from_table(void **state)
 {
     (void) state;
-    assert_string_equal(ec_compile_spelling("esmtp_listener"),
+    assert_string_equal(ec_compile_spelling("esmtp_listener", 1),
                         "ESMTP_Listener");
-    assert_string_equal(ec_compile_spelling("listen"), "Listen");
-    assert_null(ec_compile_spelling("no_such_name_here"));
+    assert_string_equal(ec_compile_spelling("listen", 1), "Listen");
+    assert_null(ec_compile_spelling("no_such_name_here", 1));
+    /* "Host" is a scope; as an option (auth_radius server host) the
+     * name keeps the file's spelling */
+    assert_string_equal(ec_compile_spelling("host", 1), "Host");
+    assert_null(ec_compile_spelling("host", 0));
 }
 
 
