@@ -67,8 +67,8 @@ for size in half full double; do
         echo "FAIL: $size: ecconf CPU $ec_cpu s >= luac5.4 $lua_cpu s" >&2
         status=1
     fi
-    # The memory target is set for the full-size file; at half size the
-    # 4 MB a process needs to start weighs more, so it is only reported.
+    # The memory target is set for the full-size file. At half size the
+    # 4 MB that a process needs to start weighs more, so it is reported.
     if [ "$size" = full ] && awk -v r="$5" 'BEGIN { exit !(r > 3) }'; then
         echo "FAIL: $size: peak memory $5 x the file size" >&2
         status=1

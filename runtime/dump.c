@@ -19,7 +19,7 @@ ec_dump_set_spelling(ec_dump_spelling_fn fn)
 
 
 /* The one spelling printed for a name: the documented one when the
- * module table knows the name, else the first one the file used. */
+ * module table has the name, else the first one the file used. */
 static const char *
 ec_dump_name(ec_tree_t *tree, const char *text, size_t len, int scope)
 {

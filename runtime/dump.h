@@ -19,7 +19,7 @@ void    ec_dump_set_spelling(ec_dump_spelling_fn fn);
  * comments dropped. The output parses to the same tree. */
 void    ec_dump_text(FILE *out, ec_tree_t *tree);
 
-/* The same tree as one JSON document; see docs/json.md. */
+/* The same tree as one JSON document; docs/language.md gives its shape. */
 void    ec_dump_json(FILE *out, ec_tree_t *tree);
 
 /* Write s as a JSON string literal (with quotes); invalid UTF-8 bytes
