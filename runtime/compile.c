@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "runtime/compile_check.h"
 #include "runtime/compile_int.h"
 
 const char *const ec_compile_mech_names[EC_MECH_IDX_COUNT] = {
@@ -710,6 +711,22 @@ ec_compile(const ec_tree_t *tree, const ec_compile_options_t *opts,
     ec_cctx_free(cx);
     *out = c;
     return diag->errors > errors ? -1 : 0;
+}
+
+
+int
+ec_compile_check(const ec_tree_t *tree, int strict, ec_diag_t *diag)
+{
+    ec_compile_options_t opts;
+    ec_compiled_t       *compiled = NULL;
+    unsigned             before = diag->errors;
+    int                  rc;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.strict = strict;
+    rc = ec_compile(tree, &opts, diag, &compiled);
+    ec_compiled_free(compiled);
+    return rc != 0 || diag->errors > before ? -1 : 0;
 }
 
 

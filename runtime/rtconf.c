@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "runtime/compile_check.h"
 #include "runtime/load.h"
 #include "runtime/rtconf.h"
 #include "runtime/rtconf_tree.h"
@@ -672,6 +673,14 @@ ec_rtconf_load(const char *path, ec_diag_t *diag)
     if (tree == NULL)
         return NULL;
     if (diag->errors > 0) {
+        ec_tree_free(tree);
+        return NULL;
+    }
+
+    /* The same checks as ecconf --check --strict: a file that ecconf
+     * rejects never runs, and a password file or Lua source that cannot
+     * be read is an error here, not a warning. */
+    if (ec_compile_check(tree, 1, diag) != 0) {
         ec_tree_free(tree);
         return NULL;
     }

@@ -1,0 +1,56 @@
+#!/bin/sh
+# ecconfd runs the checks of ecconf --check --strict before it starts: a
+# misspelled option, an option in the wrong scope or a password file that
+# cannot be read stops it with the same file:line:col message.
+set -u
+build=${1:-build}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+
+# expect_reject NAME PATTERN: ecconfd -t on $T/NAME.conf exits non-zero
+# and prints PATTERN; ecconf --check prints it too.
+expect_reject() {
+    if "$build/ecconfd" -t -c "$T/$1.conf" >"$T/out" 2>&1; then
+        echo "FAIL $1: ecconfd -t accepted it"
+        failed=$((failed + 1))
+    elif ! grep -q -- "$2" "$T/out"; then
+        echo "FAIL $1: no \"$2\" in:"
+        sed 's/^/    /' "$T/out"
+        failed=$((failed + 1))
+    elif ! "$build/ecconf" --check --strict "$T/$1.conf" 2>&1 |
+            grep -q -- "$2"; then
+        echo "FAIL $1: ecconf --check --strict does not say \"$2\""
+        failed=$((failed + 1))
+    else
+        echo "ok   $1"
+        passed=$((passed + 1))
+    fi
+}
+
+cat >"$T/typo.conf" <<'CONF'
+ESMTP_Listener {
+  Listen "127.0.0.1:2999" {
+    Idle_Tme = 30
+  }
+}
+CONF
+expect_reject typo 'typo.conf:3:5: error: .*did you mean "[Ii]dle_[Tt]ime"'
+
+cat >"$T/scope.conf" <<'CONF'
+Listen "127.0.0.1:2999" {}
+CONF
+expect_reject scope 'scope.conf:1:1: error: "Listen" is not valid'
+
+cat >"$T/passwd.conf" <<'CONF'
+ESMTP_Listener {
+  SMTP_Extensions = ( "AUTH PLAIN" )
+  AuthPlainParameters = [ uri = "file://no-such-passwd" ]
+  Listen "127.0.0.1:2999" {}
+}
+CONF
+expect_reject passwd 'passwd.conf:3:.*error: .*no-such-passwd'
+
+echo "56-strict-check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
