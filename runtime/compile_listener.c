@@ -108,23 +108,35 @@ ec_first_report(ec_epcheck_t *k, const void *key)
 }
 
 
+/* The index of one mechanism name of len bytes, or -1. */
 static int
-ec_mech_index(const char *text)
+ec_mech_index(const char *name, size_t len)
 {
     int i;
 
-    if (strncasecmp(text, "AUTH", 4) != 0 || (text[4] != ' '
-                                              && text[4] != '\t')) {
-        return -1;
-    }
-    for (text += 5; *text == ' ' || *text == '\t'; text++) {
-    }
     for (i = 0; i < EC_MECH_IDX_COUNT; i++) {
-        if (strcasecmp(text, ec_compile_mech_names[i]) == 0) {
+        if (strlen(ec_compile_mech_names[i]) == len
+            && strncasecmp(name, ec_compile_mech_names[i], len) == 0) {
             return i;
         }
     }
     return -1;
+}
+
+
+/* The text after "AUTH" and its blanks, or NULL when text is not an
+ * AUTH entry. One entry may name several mechanisms, "AUTH LOGIN PLAIN",
+ * as the EHLO reply lists them. */
+static const char *
+ec_auth_words(const char *text)
+{
+    if (strncasecmp(text, "AUTH", 4) != 0 || (text[4] != ' '
+                                              && text[4] != '\t')) {
+        return NULL;
+    }
+    for (text += 5; *text == ' ' || *text == '\t'; text++) {
+    }
+    return text;
 }
 
 
@@ -142,14 +154,17 @@ ec_check_auth_item(ec_epcheck_t *k, const ec_endpoint_t *ep,
         ec_ptrmap_put(&k->used, par.node, 1, &found);
         return;
     }
-    if (!ec_first_report(k, item)) {
+    /* one report per entry and mechanism: the key only has to be unique,
+     * and an entry is larger than the number of mechanisms */
+    if (!ec_first_report(k, (const char *) item + mech)) {
         return;
     }
     ec_endpoint_label(ep, label, sizeof(label));
     ec_diag_scalar(cx->diag, EC_DIAG_ERROR, item,
-        "\"%s\" is enabled for %s but no %s applies there: add %s = "
-        "[ uri = \"...\" ] to it or to an enclosing scope", item->text,
-        label, ec_param_names[mech], ec_param_names[mech]);
+        "\"AUTH %s\" is enabled for %s but no %s applies there: add %s = "
+        "[ uri = \"...\" ] to it or to an enclosing scope",
+        ec_compile_mech_names[mech], label, ec_param_names[mech],
+        ec_param_names[mech]);
 }
 
 
@@ -188,6 +203,7 @@ ec_check_endpoint(ec_epcheck_t *k, const ec_endpoint_t *ep)
     const ec_scalar_t *items;
     uint32_t           n, i;
     int                mech;
+    const char        *words;
 
     ec_effective_lookup(k->cx->c, ep, k->cx->row_smtp_ext, &ext);
     if (ext.node == NULL || ext.node->vkind == EC_VALUE_HASH) {
@@ -197,8 +213,16 @@ ec_check_endpoint(ec_epcheck_t *k, const ec_endpoint_t *ep)
             : &ext.node->u.scalar;
     n = ext.node->vkind == EC_VALUE_ARRAY ? ext.node->count : 1;
     for (i = 0; i < n; i++) {
-        if ((mech = ec_mech_index(items[i].text)) >= 0) {
-            ec_check_auth_item(k, ep, &items[i], mech);
+        if ((words = ec_auth_words(items[i].text)) != NULL) {
+            while (*words != '\0') {
+                size_t len = strcspn(words, " \t");
+
+                if ((mech = ec_mech_index(words, len)) >= 0) {
+                    ec_check_auth_item(k, ep, &items[i], mech);
+                }
+                words += len;
+                words += strspn(words, " \t");
+            }
         } else if (strcasecmp(items[i].text, "STARTTLS") == 0) {
             ec_check_tls_item(k, ep, &items[i]);
         }

@@ -393,6 +393,27 @@ test_auth_inherited_by_peer(void **state)
 }
 
 
+/* One entry may list several mechanisms, as an EHLO reply does; each one
+ * needs its parameter block. */
+static void
+test_auth_several_in_one_entry(void **state)
+{
+    run_t r;
+
+    (void) state;
+    run(&r, "ESMTP_Listener {\n"
+        "  SMTP_Extensions = ( \"AUTH LOGIN PLAIN\" )\n"
+        "  AuthLoginParameters = [ uri = \"file://passwd\" ]\n"
+        "  Listen \":25\" { }\n}\n");
+    assert_int_equal(r.errors, 1);
+    assert_line(&r, CONF ":2:23: error: \"AUTH PLAIN\" is enabled for Listen "
+        "\":25\" but no AuthPlainParameters applies there: add "
+        "AuthPlainParameters = [ uri = \"...\" ] to it or to an "
+        "enclosing scope");
+    run_free(&r);
+}
+
+
 static void
 test_auth_missing_for_one_peer(void **state)
 {
@@ -743,6 +764,7 @@ main(void)
         cmocka_unit_test(test_auth_without_parameters),
         cmocka_unit_test(test_parameters_without_auth),
         cmocka_unit_test(test_auth_inherited_by_peer),
+        cmocka_unit_test(test_auth_several_in_one_entry),
         cmocka_unit_test(test_auth_missing_for_one_peer),
         cmocka_unit_test(test_ssl_with_starttls),
         cmocka_unit_test(test_two_scriptlet_names),
