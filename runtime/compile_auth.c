@@ -283,6 +283,42 @@ ec_check_script(ec_cctx_t *cx, ec_cscript_t *s)
 }
 
 
+/* Strict mode loads the scripts as ecconfd does: it runs them, so a
+ * registerModule name that differs from the script stanza's name, or an
+ * init() that fails, is found before a start or reload. */
+static void
+ec_load_scripts(ec_cctx_t *cx)
+{
+    ec_lua_script_t *list;
+    ec_lua_config_t  cfg;
+    ec_lua_t        *state;
+    char             err[2048];
+    uint32_t         i;
+
+    if (cx->nscripts == 0) {
+        return;
+    }
+    list = calloc(cx->nscripts, sizeof(*list));
+    if (list == NULL) {
+        abort();
+    }
+    for (i = 0; i < cx->nscripts; i++) {
+        list[i].name = cx->scripts[i].name;
+        list[i].path = cx->scripts[i].path;
+    }
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.scripts = list;
+    cfg.nscripts = cx->nscripts;
+    state = ec_lua_new(&cfg, err, sizeof(err));
+    if (state == NULL) {
+        ec_diag_scalar(cx->diag, EC_DIAG_ERROR, cx->scripts[0].source,
+            "loading the scriptlet scripts failed: %s", err);
+    }
+    ec_lua_free(state);
+    free(list);
+}
+
+
 void
 ec_auth_prepass(ec_cctx_t *cx)
 {
@@ -296,6 +332,9 @@ ec_auth_prepass(ec_cctx_t *cx)
     }
     for (i = 0; i < cx->nscripts; i++) {
         ec_check_script(cx, &cx->scripts[i]);
+    }
+    if (cx->opts->strict && cx->diag->errors == 0) {
+        ec_load_scripts(cx);
     }
 }
 

@@ -382,6 +382,137 @@ ec_check_pathway_refs(ec_cctx_t *cx)
 }
 
 
+/* A Listen address split for comparison: a socket path, or a family, a
+ * host ("" for every address) and a port. */
+typedef struct ec_listen_addr {
+    const ec_listen_t  *listen;
+    const ec_scalar_t  *text;
+    int                 unix_path;
+    int                 v6;
+    char                host[64];
+    long                port;
+} ec_listen_addr_t;
+
+
+static int
+ec_listen_addr_parse(const ec_scalar_t *t, ec_listen_addr_t *a)
+{
+    const char *s = t->text, *colon;
+    size_t      hostlen;
+    char       *end;
+
+    if (s[0] == '/') {
+        a->unix_path = 1;
+        return 0;
+    }
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+
+        if (close == NULL || close[1] != ':') {
+            return -1;
+        }
+        a->v6 = 1;
+        hostlen = (size_t) (close - s - 1);
+        s++;
+        colon = close + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (colon == NULL) {
+            return -1;
+        }
+        hostlen = (size_t) (colon - s);
+    }
+    if (hostlen >= sizeof(a->host)) {
+        return -1;
+    }
+    memcpy(a->host, s, hostlen);
+    a->host[hostlen] = '\0';
+    if (strcmp(a->host, "*") == 0 || strcmp(a->host, "::") == 0
+        || strcmp(a->host, "0.0.0.0") == 0) {
+        a->host[0] = '\0';
+    }
+    a->port = strtol(colon + 1, &end, 10);
+    return *end == '\0' ? 0 : -1;
+}
+
+
+/* 1 when binding both would fail: the same socket path, or the same
+ * family and port with the same host or one of them every address. */
+static int
+ec_listen_addr_clash(const ec_listen_addr_t *a, const ec_listen_addr_t *b)
+{
+    if (a->unix_path || b->unix_path) {
+        return a->unix_path && b->unix_path
+            && strcmp(a->text->text, b->text->text) == 0;
+    }
+    if (a->v6 != b->v6 || a->port != b->port) {
+        return 0;
+    }
+    return a->host[0] == '\0' || b->host[0] == '\0'
+        || strcasecmp(a->host, b->host) == 0;
+}
+
+
+static void
+ec_listen_addr_report(ec_cctx_t *cx, const ec_listen_addr_t *a,
+    const ec_listen_addr_t *b)
+{
+    const ec_tree_t *t = cx->c->tree;
+
+    ec_diag_scalar(cx->diag, EC_DIAG_ERROR, b->text,
+        "Listen \"%s\" in %s cannot be opened together with Listen \"%s\" "
+        "in %s at %s:%u: they use the same %s", b->text->text,
+        b->listen->listener->kind->name, a->text->text,
+        a->listen->listener->kind->name, t->files[a->text->file].path,
+        (unsigned) a->text->line, a->unix_path ? "socket path" : "port");
+}
+
+
+/* Two Listens that cannot both be bound would only fail when ecconfd
+ * starts, with no position; report them here. */
+static void
+ec_check_listen_addresses(ec_cctx_t *cx)
+{
+    ec_listen_addr_t *addrs;
+    size_t            n = 0, total = 0, i, j;
+    uint32_t          l, m;
+
+    for (l = 0; l < cx->c->nlisteners; l++) {
+        total += cx->c->listeners[l].nlistens;
+    }
+    addrs = calloc(total ? total : 1, sizeof(*addrs));
+    if (addrs == NULL) {
+        abort();
+    }
+    for (l = 0; l < cx->c->nlisteners; l++) {
+        for (m = 0; m < cx->c->listeners[l].nlistens; m++) {
+            const ec_listen_t *ls = &cx->c->listeners[l].listens[m];
+            const ec_scalar_t *inst = ls->scope.node->u.scope.instance;
+
+            if (inst == NULL) {
+                continue;
+            }
+            addrs[n].listen = ls;
+            addrs[n].text = inst;
+            if (ec_listen_addr_parse(inst, &addrs[n]) == 0) {
+                n++;
+            } else {
+                memset(&addrs[n], 0, sizeof(addrs[n]));
+            }
+        }
+    }
+    for (i = 1; i < n; i++) {
+        for (j = 0; j < i; j++) {
+            if (ec_listen_addr_clash(&addrs[j], &addrs[i])) {
+                ec_listen_addr_report(cx, &addrs[j], &addrs[i]);
+                break;
+            }
+        }
+    }
+    free(addrs);
+}
+
+
 void
 ec_listener_checks(ec_cctx_t *cx)
 {
@@ -401,6 +532,7 @@ ec_listener_checks(ec_cctx_t *cx)
         }
     }
     ec_check_unused_params(&k);
+    ec_check_listen_addresses(cx);
     ec_ptrmap_free(&k.reported);
     ec_ptrmap_free(&k.used);
 }

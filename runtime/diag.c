@@ -193,6 +193,34 @@ ec_diag_show_chain(ec_diag_t *d, unsigned file)
 }
 
 
+/* Print a formatted message and a newline. Messages quote the user's
+ * tokens, so control bytes in them are written as \xNN: raw, they could
+ * drive the terminal (escape sequences) or split the line. */
+static void
+ec_diag_print_message(FILE *out, const char *fmt, va_list ap)
+{
+    char  *msg = NULL, *c;
+    int    n;
+
+    n = vasprintf(&msg, fmt, ap);
+    if (n < 0 || msg == NULL) {
+        fputs("(message lost: out of memory)\n", out);
+        return;
+    }
+    for (c = msg; *c != '\0'; c++) {
+        unsigned char b = (unsigned char) *c;
+
+        if (b < 0x20 || b == 0x7F) {
+            fprintf(out, "\\x%02X", b);
+        } else {
+            fputc(b, out);
+        }
+    }
+    fputc('\n', out);
+    free(msg);
+}
+
+
 static int
 ec_diag_count(ec_diag_t *d, ec_diag_level_t level)
 {
@@ -230,8 +258,7 @@ ec_diag_vat(ec_diag_t *d, ec_diag_level_t level, unsigned file,
     } else {
         fprintf(d->out, "ecconf: %s: ", ec_diag_level_name[level]);
     }
-    vfprintf(d->out, fmt, ap);
-    fputc('\n', d->out);
+    ec_diag_print_message(d->out, fmt, ap);
     if (f != NULL && line > 0) {
         ec_diag_show_line(d, f, line, col);
         ec_diag_show_chain(d, file);
@@ -273,9 +300,8 @@ ec_diag_plain(ec_diag_t *d, ec_diag_level_t level, const char *fmt, ...)
     }
     fprintf(d->out, "ecconf: %s: ", ec_diag_level_name[level]);
     va_start(ap, fmt);
-    vfprintf(d->out, fmt, ap);
+    ec_diag_print_message(d->out, fmt, ap);
     va_end(ap);
-    fputc('\n', d->out);
 }
 
 

@@ -139,6 +139,19 @@ ec_cli_parse(int argc, char **argv, ec_cli_t *cli)
             "and cannot go with --syntax-only\n");
         return -1;
     }
+    if (cli->secrets && !cli->effective) {
+        fprintf(stderr, "ecconf: --show-secrets needs --effective\n");
+        return -1;
+    }
+    if (cli->markdown && cli->mode != EC_MODE_MODULES) {
+        fprintf(stderr, "ecconf: --markdown needs --modules\n");
+        return -1;
+    }
+    if (cli->strict && cli->syntax_only) {
+        fprintf(stderr, "ecconf: --strict and --syntax-only exclude each "
+            "other\n");
+        return -1;
+    }
     if (cli->mode == EC_MODE_MODULES) {
         return optind == argc ? 0 : (fprintf(stderr, "ecconf: --modules "
             "takes no configuration file\n"), -1);

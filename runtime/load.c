@@ -1,11 +1,13 @@
 /* ecconf: read a configuration and its includes into one syntax tree. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "grammar/parse.h"
 #include "runtime/load.h"
@@ -115,6 +117,49 @@ ec_load_ctx_init(ec_load_ctx_t *ctx, const ec_load_options_t *opts)
 }
 
 
+/* Open path for reading without blocking on a FIFO, and only when it is
+ * a regular file or (for the caller to handle) a folder. Returns the
+ * stream, or NULL with errno set (ENODEV for a device or pipe). */
+static FILE *
+ec_load_open(const char *path, struct stat *st)
+{
+    FILE *fp;
+    int   fd, flags;
+
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;
+    }
+    if (fstat(fd, st) != 0) {
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
+        /* a device or pipe may never end (/dev/zero) or never start */
+        close(fd);
+        errno = ENODEV;
+        return NULL;
+    }
+    flags = fcntl(fd, F_GETFL);
+    if (flags >= 0) {
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    }
+    fp = fdopen(fd, "rb");
+    if (fp == NULL) {
+        close(fd);
+    }
+    return fp;
+}
+
+
+/* The message for a file ec_load_open() could not open. */
+static const char *
+ec_load_open_error(int err)
+{
+    return err == ENODEV ? "not a regular file" : strerror(err);
+}
+
+
 ec_tree_t *
 ec_load_file(const char *path, const ec_load_options_t *opts,
     ec_diag_t *diag)
@@ -125,13 +170,13 @@ ec_load_file(const char *path, const ec_load_options_t *opts,
     FILE         *fp;
 
     ec_load_ctx_init(&ctx, opts);
-    fp = fopen(path, "rb");
+    fp = ec_load_open(path, &st);
     if (fp == NULL) {
         ec_diag_plain(diag, EC_DIAG_ERROR, "cannot open \"%s\": %s", path,
-            strerror(errno));
+            ec_load_open_error(errno));
         return NULL;
     }
-    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
         ec_diag_plain(diag, EC_DIAG_ERROR, "\"%s\" is a folder, not a "
             "configuration file", path);
         fclose(fp);
@@ -307,10 +352,11 @@ ec_load_one(ec_parse_t *p, const ec_scalar_t *where, const char *path,
     FILE          *fp;
     char           chain[1024];
 
-    fp = fopen(path, "rb");
-    if (fp == NULL || fstat(fileno(fp), &st) != 0) {
+    fp = ec_load_open(path, &st);
+    if (fp == NULL || S_ISDIR(st.st_mode)) {
         ec_diag_scalar(p->diag, EC_DIAG_ERROR, where, "cannot open "
-            "include \"%s\": %s", path, strerror(errno));
+            "include \"%s\": %s", path, fp != NULL ? "is a folder"
+            : ec_load_open_error(errno));
         if (fp != NULL) {
             fclose(fp);
         }

@@ -178,5 +178,28 @@ rm -f comment-64m.conf
 expect_error word-64m.conf 'token of .* longer than the limit'
 rm -f word-64m.conf
 
+# Files that never end or never start: rejected before any read.
+expect_plain_error() {
+    if timeout "$TIMEOUT" "$ecconf" --check "$1" >out 2>err; then
+        status=0
+    else
+        status=$?
+    fi
+    if [ "$status" -eq 1 ] && grep -q "not a regular file" err; then
+        echo "ok   $1"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $1: exit status $status; stderr:"
+        head -n 5 err | sed 's/^/    /'
+        failed=$((failed + 1))
+    fi
+}
+expect_plain_error /dev/zero
+mkfifo fifo.conf
+expect_plain_error fifo.conf
+rm -f fifo.conf
+printf 'include "/dev/zero"\n' >include-zero.conf
+expect_error include-zero.conf 'cannot open include "/dev/zero": not a regular file'
+
 echo "hostile: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

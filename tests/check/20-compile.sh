@@ -85,5 +85,20 @@ else
     failed=$((failed + 1))
 fi
 
+# Options that only make sense with another one are usage errors (exit 2).
+for args in "--show-secrets" "--markdown" "--strict --syntax-only"; do
+    # shellcheck disable=SC2086
+    status=0
+    "$ecconf" $args examples/ecelerity.conf >/dev/null 2>"$tmp/usage" ||
+        status=$?
+    if [ "$status" -eq 2 ] && grep -q '^ecconf: ' "$tmp/usage"; then
+        echo "ok   usage: $args"
+        passed=$((passed + 1))
+    else
+        echo "FAIL usage: $args exited $status, expected 2"
+        failed=$((failed + 1))
+    fi
+done
+
 echo "compile: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

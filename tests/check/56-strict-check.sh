@@ -1,7 +1,8 @@
 #!/bin/sh
 # ecconfd runs the checks of ecconf --check --strict before it starts: a
 # misspelled option, an option in the wrong scope or a password file that
-# cannot be read stops it with the same file:line:col message.
+# cannot be read, or a Lua script that registers under another name,
+# stops it with the same file:line:col message.
 set -u
 build=${1:-build}
 T=$(mktemp -d)
@@ -51,6 +52,16 @@ ESMTP_Listener {
 }
 CONF
 expect_reject passwd 'passwd.conf:3:.*error: .*no-such-passwd'
+
+printf 'msys.registerModule("wrongname", {})\n' >"$T/wn.lua"
+cat >"$T/lua.conf" <<'CONF'
+ac_auth {}
+alerting {}
+scriptlet "scriptlet" {
+  script "wn" { source = "wn" }
+}
+CONF
+expect_reject lua 'lua.conf:4:26: error: .*"wrongname" does not match'
 
 echo "56-strict-check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

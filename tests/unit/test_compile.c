@@ -414,6 +414,32 @@ test_auth_several_in_one_entry(void **state)
 }
 
 
+/* Two Listens that cannot both be bound fail at the position of the
+ * second: the same address in two listeners, and a wildcard beside a
+ * specific address on one port. */
+static void
+test_listen_address_clash(void **state)
+{
+    run_t r;
+
+    (void) state;
+    run(&r, "ESMTP_Listener { Listen \"127.0.0.1:2600\" {} }\n"
+        "HTTP_Listener { Listen \"127.0.0.1:2600\" {} }\n"
+        "ECStream_Listener { Listen \":2601\" {}\n"
+        "  Listen \"127.0.0.1:2601\" {} Listen \"127.0.0.1:2602\" {} }\n");
+    assert_int_equal(r.errors, 2);
+    assert_line(&r, CONF ":2:24: error: Listen \"127.0.0.1:2600\" in "
+        "HTTP_Listener cannot be opened together with Listen "
+        "\"127.0.0.1:2600\" in ESMTP_Listener at " CONF ":1: they use the "
+        "same port");
+    assert_line(&r, CONF ":4:10: error: Listen \"127.0.0.1:2601\" in "
+        "ECStream_Listener cannot be opened together with Listen "
+        "\":2601\" in ECStream_Listener at " CONF ":3: they use the same "
+        "port");
+    run_free(&r);
+}
+
+
 static void
 test_auth_missing_for_one_peer(void **state)
 {
@@ -765,6 +791,7 @@ main(void)
         cmocka_unit_test(test_parameters_without_auth),
         cmocka_unit_test(test_auth_inherited_by_peer),
         cmocka_unit_test(test_auth_several_in_one_entry),
+        cmocka_unit_test(test_listen_address_clash),
         cmocka_unit_test(test_auth_missing_for_one_peer),
         cmocka_unit_test(test_ssl_with_starttls),
         cmocka_unit_test(test_two_scriptlet_names),
