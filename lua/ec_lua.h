@@ -54,7 +54,9 @@ ec_lua_t *ec_lua_new(const ec_lua_config_t *cfg, char *err, size_t errlen);
 void ec_lua_free(ec_lua_t *E);
 
 /* Maps a scriptlet source ("a.b" or "a/b") to a file: a/b.lua in conf_dir,
- * then in each folder of the ':'-separated search_path (may be NULL).
+ * then in each folder of the ':'-separated search_path (may be NULL). Dots
+ * separate names only after the last '/', so the folders of "/x.y/a" or
+ * "x.y/a" are kept. An absolute source is tried as is, without a search.
  * Returns 0 with the path in out, 1 for a built-in source ("msys.boot")
  * with out set to "", or -1 with a message naming every place tried. */
 int ec_lua_resolve_source(const char *source, const char *conf_dir,

@@ -50,25 +50,33 @@ ec_lua_is_file(const char *path)
 }
 
 
-/* Turns "a.b" or "a/b" into "a/b.lua". Returns -1 for an empty part. */
+/* Turns a source into a relative or absolute file path ending in ".lua".
+ * The folders up to the last '/' are copied as they are, because real
+ * folder names may contain dots (/tmp/tmp.X/conf). Only in the last part
+ * does '.' separate names: "a.b" is a/b.lua and "lib/x.y" is lib/x/y.lua.
+ * Returns -1 when the last part is empty, starts or ends with '.', or
+ * contains "..", or when the result does not fit. */
 static int
 ec_lua_source_to_rel(const char *source, char *out, size_t outlen)
 {
-    size_t n = 0;
+    const char *slash = strrchr(source, '/');
+    const char *name = slash != NULL ? slash + 1 : source;
+    size_t dirlen = (size_t)(name - source);
+    size_t n;
     const char *p;
-    char prev = '/';
+    char prev = '.';
 
-    for (p = source; *p != '\0'; p++) {
-        char c = *p == '.' ? '/' : *p;
-
-        if (c == '/' && prev == '/' && p != source)
+    if (*name == '\0' || dirlen + strlen(name) + 5 > outlen)
+        return -1;
+    memcpy(out, source, dirlen);
+    n = dirlen;
+    for (p = name; *p != '\0'; p++) {
+        if (*p == '.' && prev == '.')
             return -1;
-        if (n + 5 >= outlen)
-            return -1;
-        out[n++] = c;
-        prev = c;
+        out[n++] = *p == '.' ? '/' : *p;
+        prev = *p;
     }
-    if (prev == '/')
+    if (prev == '.')
         return -1;
     memcpy(out + n, ".lua", 5);
     return 0;

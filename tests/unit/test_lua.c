@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -213,6 +214,60 @@ resolve_source_search_order(void **state)
     assert_int_equal(ec_lua_resolve_source("msys.boot", FIX "conf", NULL,
                                            out, sizeof(out)), 1);
     assert_string_equal(out, "");
+}
+
+
+/* Folders before the last '/' keep their dots, so a checkout under a
+ * folder such as /tmp/tmp.X still finds its scripts. */
+static void
+resolve_source_dotted_folders(void **state)
+{
+    char out[1024];
+    char cwd[512];
+    char source[700];
+    char expected[700];
+
+    (void)state;
+    assert_int_equal(ec_lua_resolve_source(FIX "dot.dir/g", ".", NULL,
+                                           out, sizeof(out)), 0);
+    assert_string_equal(out, "./" FIX "dot.dir/g.lua");
+
+    assert_int_equal(ec_lua_resolve_source("dot.dir/h.i",
+                                           "tests/fixtures/lua", NULL, out,
+                                           sizeof(out)), 0);
+    assert_string_equal(out, FIX "dot.dir/h/i.lua");
+
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    snprintf(source, sizeof(source), "%s/" FIX "dot.dir/h.i", cwd);
+    snprintf(expected, sizeof(expected), "%s/" FIX "dot.dir/h/i.lua", cwd);
+    assert_int_equal(ec_lua_resolve_source(source, "/nonexistent",
+                                           "/nonexistent", out,
+                                           sizeof(out)), 0);
+    assert_string_equal(out, expected);
+
+    snprintf(source, sizeof(source), "%s/" FIX "dot.dir/missing", cwd);
+    assert_int_equal(ec_lua_resolve_source(source, NULL, NULL, out,
+                                           sizeof(out)), -1);
+    assert_non_null(strstr(out, "dot.dir/missing.lua"));
+    assert_null(strstr(out, "dot/dir"));
+}
+
+
+static void
+resolve_source_invalid_names(void **state)
+{
+    static const char *const invalid[] = {
+        "a..b", ".a", "a.", "dir/", "dir/.a", "dir/a.", "/"
+    };
+    char out[1024];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+        assert_int_equal(ec_lua_resolve_source(invalid[i], FIX "conf", NULL,
+                                               out, sizeof(out)), -1);
+        assert_non_null(strstr(out, "invalid script source"));
+    }
 }
 
 
@@ -612,6 +667,8 @@ main(void)
         cmocka_unit_test(load_syntax_error_gives_hint),
         cmocka_unit_test(load_builtin_source_is_skipped),
         cmocka_unit_test(resolve_source_search_order),
+        cmocka_unit_test(resolve_source_dotted_folders),
+        cmocka_unit_test(resolve_source_invalid_names),
         cmocka_unit_test(resolve_source_error_lists_all),
         cmocka_unit_test(check_file_syntax_error_format),
         cmocka_unit_test(check_file_warns_on_lua51_calls),
