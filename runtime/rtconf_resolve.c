@@ -224,6 +224,80 @@ ec_rtconf_fill(const ec_rtlisten_t *l, const ec_rtchain_t *c,
 }
 
 
+/* Arguments of the scope visitors below. */
+typedef struct ec_pathway_find {
+    const char      *name;          /* pathway "NAME" wanted */
+    const ec_node_t *pathway;       /* global Pathway "NAME" */
+    const ec_node_t *in_group;      /* Pathway "NAME" in a Pathway_Group */
+    const ec_node_t *group;         /* that Pathway_Group */
+} ec_pathway_find_t;
+
+
+static int
+ec_rtconf_instance_is(const ec_node_t *scope, const char *name)
+{
+    return scope->u.scope.instance != NULL
+        && strcmp(scope->u.scope.instance->text, name) == 0;
+}
+
+
+static void
+ec_rtconf_visit_pathway(const ec_node_t *scope, void *arg)
+{
+    ec_pathway_find_t *f = arg;
+
+    if (f->pathway == NULL && ec_rtconf_instance_is(scope, f->name))
+        f->pathway = scope;
+}
+
+
+static void
+ec_rtconf_visit_group_pathway(const ec_node_t *scope, void *arg)
+{
+    ec_pathway_find_t *f = arg;
+
+    if (f->in_group == NULL && ec_rtconf_instance_is(scope, f->name))
+        f->in_group = scope;
+}
+
+
+static void
+ec_rtconf_visit_group(const ec_node_t *scope, void *arg)
+{
+    ec_pathway_find_t *f = arg;
+
+    if (f->in_group != NULL)
+        return;
+    ec_rttree_scopes(scope->u.scope.children, "pathway",
+            ec_rtconf_visit_group_pathway, f);
+    if (f->in_group != NULL)
+        f->group = scope;
+}
+
+
+/* Append the pathway chain of the option "pathway = NAME", as the chain
+ * of the scopes so far sets it: Pathway_Group::Pathway, then Pathway,
+ * then the Pathway_Group, all before the global scope. */
+static void
+ec_rtconf_add_pathway(ec_rtchain_t *c, const ec_node_t *root)
+{
+    const ec_node_t  *opt = ec_rtchain_option(c, "pathway");
+    ec_pathway_find_t f;
+
+    if (opt == NULL || opt->vkind != EC_VALUE_SCALAR)
+        return;
+    memset(&f, 0, sizeof(f));
+    f.name = opt->u.scalar.text;
+    ec_rttree_scopes(root, "pathway_group", ec_rtconf_visit_group, &f);
+    ec_rttree_scopes(root, "pathway", ec_rtconf_visit_pathway, &f);
+    c->scopes[c->n++] = f.in_group != NULL ? f.in_group->u.scope.children
+                                           : NULL;
+    c->scopes[c->n++] = f.pathway != NULL ? f.pathway->u.scope.children
+                                          : NULL;
+    c->scopes[c->n++] = f.group != NULL ? f.group->u.scope.children : NULL;
+}
+
+
 void
 ec_rtconf_resolve(const ec_rtlisten_t *l, const struct sockaddr *client,
         ec_settings_t *out)
@@ -242,6 +316,7 @@ ec_rtconf_resolve(const ec_rtlisten_t *l, const struct sockaddr *client,
     c.scopes[c.n++] = ec_rtconf_best_peer(l->listener_peers,
             l->nlistener_peers, a);
     c.scopes[c.n++] = l->listener_children;
+    ec_rtconf_add_pathway(&c, l->rc->tree->root);
     c.scopes[c.n++] = l->rc->tree->root;
 
     /* Without a matching Peer only Relay_Hosts depends on the client, so

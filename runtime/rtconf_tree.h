@@ -11,7 +11,7 @@
 /* A chain of scopes, most specific first; a lookup takes the first scope
  * that sets the option. Entries may be NULL (an absent scope). */
 typedef struct ec_rtchain {
-    const ec_node_t *scopes[6];
+    const ec_node_t *scopes[8];
     unsigned         n;
 } ec_rtchain_t;
 

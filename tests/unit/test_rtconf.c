@@ -261,6 +261,47 @@ test_relay_and_enable_per_peer(void **state)
 }
 
 
+/* The pathway chain sits between the listener and the global scope:
+ * Pathway_Group::Pathway, then Pathway, then the Pathway_Group. A Peer
+ * that names another pathway takes that one's values. */
+static void
+test_pathway_chain(void **state)
+{
+    built_t       b;
+    ec_settings_t s;
+
+    (void) state;
+    build(&b,
+        "Pathway \"edge\" { Idle_Time = 222 Max_Message_Size = 5 }\n"
+        "Pathway_Group \"grp\" {\n"
+        "  Listener_Sessions = 7\n"
+        "  Pathway \"edge\" { Idle_Time = 333 }\n"
+        "}\n"
+        "Pathway \"inner\" { Idle_Time = 444 }\n"
+        "ESMTP_Listener {\n"
+        "  Listen \"127.0.0.1:2525\" {\n"
+        "    pathway = \"edge\"\n"
+        "    Peer \"10.0.0.0/8\" { pathway = \"inner\" }\n"
+        "  }\n"
+        "  Listen \"127.0.0.1:2526\" {\n"
+        "    Max_Message_Size = 9\n"
+        "  }\n"
+        "}\n");
+    assert_non_null(b.rc);
+    resolve(b.rc, "127.0.0.1:2525", "192.0.2.1", &s);
+    assert_int_equal(s.idle_time, 333);
+    assert_int_equal(s.max_message_size, 5);
+    assert_int_equal(s.listener_sessions, 7);
+    resolve(b.rc, "127.0.0.1:2525", "10.1.1.1", &s);
+    assert_int_equal(s.idle_time, 444);
+    assert_int_equal(s.max_message_size, 0);
+    resolve(b.rc, "127.0.0.1:2526", "192.0.2.1", &s);
+    assert_int_equal(s.idle_time, 300);
+    assert_int_equal(s.max_message_size, 9);
+    unbuild(&b);
+}
+
+
 static void
 test_cidr_parse_and_match(void **state)
 {
@@ -353,6 +394,7 @@ main(void)
         cmocka_unit_test(test_listener_peer_beats_listener),
         cmocka_unit_test(test_global_and_defaults),
         cmocka_unit_test(test_relay_and_enable_per_peer),
+        cmocka_unit_test(test_pathway_chain),
         cmocka_unit_test(test_cidr_parse_and_match),
         cmocka_unit_test(test_scriptlet_limits_read),
         cmocka_unit_test(test_scriptlet_limit_invalid),
