@@ -244,7 +244,8 @@ ec_lua_pcall(ec_lua_t *E, int nargs, int nresults, char *reason,
 
 
 /* Writes text into out as a double-quoted value: quotes and backslashes
- * are escaped, control bytes become \xNN. */
+ * are escaped, and bytes below 0x20 or from 0x7f become \xNN, the same
+ * rule as ecconfd's own log lines. */
 static void
 ec_lua_quote(const char *text, char *out, size_t outlen)
 {
@@ -263,7 +264,7 @@ ec_lua_quote(const char *text, char *out, size_t outlen)
 
         if (*p == '"' || *p == '\\')
             snprintf(esc, sizeof(esc), "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
+        else if (*p < 0x20 || *p >= 0x7f)
             snprintf(esc, sizeof(esc), "\\x%02x", *p);
         else
             snprintf(esc, sizeof(esc), "%c", *p);
@@ -278,23 +279,46 @@ ec_lua_quote(const char *text, char *out, size_t outlen)
 }
 
 
+/* Writes name into out bare when it is printable ASCII without '"', '\\',
+ * '=' or spaces, else quoted as ec_lua_quote does. Module names come from
+ * the configuration, where a quoted stanza name may hold any byte. */
+static void
+ec_lua_log_name(const char *name, char *out, size_t outlen)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)name; *p != '\0'; p++)
+        if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '\\' || *p == '=')
+            break;
+    if (*name != '\0' && *p == '\0')
+        snprintf(out, outlen, "%s", name);
+    else
+        ec_lua_quote(name, out, outlen);
+}
+
+
 void
 ec_lua_log_line(ec_lua_t *E, const char *level, const char *event,
                 const char *module, const char *hook, const char *key,
                 const char *text)
 {
     char quoted[1024];
-    char line[1280];
+    char name[200];
+    char line[1500];
     int n;
 
     if (E->log == NULL)
         return;
     ec_lua_quote(text != NULL ? text : "", quoted, sizeof(quoted));
     n = snprintf(line, sizeof(line), "level=%s event=%s", level, event);
-    if (module != NULL && n >= 0 && (size_t)n < sizeof(line))
-        n += snprintf(line + n, sizeof(line) - n, " module=%s", module);
-    if (hook != NULL && n >= 0 && (size_t)n < sizeof(line))
-        n += snprintf(line + n, sizeof(line) - n, " hook=%s", hook);
+    if (module != NULL && n >= 0 && (size_t)n < sizeof(line)) {
+        ec_lua_log_name(module, name, sizeof(name));
+        n += snprintf(line + n, sizeof(line) - n, " module=%s", name);
+    }
+    if (hook != NULL && n >= 0 && (size_t)n < sizeof(line)) {
+        ec_lua_log_name(hook, name, sizeof(name));
+        n += snprintf(line + n, sizeof(line) - n, " hook=%s", name);
+    }
     if (n >= 0 && (size_t)n < sizeof(line))
         snprintf(line + n, sizeof(line) - n, " %s=%s", key, quoted);
     E->log(E->log_arg, line);

@@ -33,7 +33,8 @@ ec_daemon_unlock(ec_daemon_t *d)
 }
 
 
-/* Log each "FILE:LINE:COL: error: ..." line of a failed load; the source
+/* Log each "FILE:LINE:COL: error: ..." line of a failed load as the
+ * error= value, the key that every reload_failed line uses. The source
  * excerpt and caret lines that follow are for a terminal only. */
 static void
 ec_daemon_log_diag(const char *text, const char *event)
@@ -46,7 +47,7 @@ ec_daemon_log_diag(const char *text, const char *event)
         size_t      len = end != NULL ? (size_t) (end - line) : strlen(line);
 
         if (memmem(line, len, "error: ", 7) != NULL)
-            ec_paniclog(EC_LOG_ERROR, event, " message=%s",
+            ec_paniclog(EC_LOG_ERROR, event, " error=%s",
                     ec_paniclog_quote(quoted, sizeof(quoted), line, len));
         line = end != NULL ? end + 1 : NULL;
     }
@@ -99,17 +100,23 @@ static int
 ec_daemon_install(ec_daemon_t *d, ec_rtconf_t *rc)
 {
     char     err[512];
+    char     qerr[700];
+    char     qpath[600];
     unsigned i;
 
     if (ec_spool_init(rc->spool) < 0) {
-        ec_paniclog(EC_LOG_ERROR, "reload_failed", " error=\"cannot create "
-                "spool folder\" path=%s", rc->spool);
+        snprintf(err, sizeof(err), "cannot create spool folder: %s",
+                strerror(errno));
+        ec_paniclog(EC_LOG_ERROR, "reload_failed", " error=%s path=%s",
+                ec_paniclog_quote_str(qerr, sizeof(qerr), err),
+                ec_paniclog_quote_str(qpath, sizeof(qpath), rc->spool));
         return -1;
     }
     ec_daemon_lock(d);
     if (ec_daemon_sockets_prepare(d, rc, err, sizeof(err)) < 0) {
         ec_daemon_unlock(d);
-        ec_paniclog(EC_LOG_ERROR, "reload_failed", " error=\"%s\"", err);
+        ec_paniclog(EC_LOG_ERROR, "reload_failed", " error=%s",
+                ec_paniclog_quote_str(qerr, sizeof(qerr), err));
         return -1;
     }
     ec_daemon_sockets_commit(d, rc);
@@ -129,8 +136,10 @@ static void
 ec_daemon_reload(ec_daemon_t *d)
 {
     ec_rtconf_t *rc;
+    char         conf[600];
 
-    ec_paniclog(EC_LOG_INFO, "reload", " conf=%s", d->opts.conf_path);
+    ec_paniclog(EC_LOG_INFO, "reload", " conf=%s",
+            ec_paniclog_quote_str(conf, sizeof(conf), d->opts.conf_path));
     rc = ec_daemon_load(d, "reload_failed");
     if (rc == NULL) {
         ec_paniclog(EC_LOG_ERROR, "reload_rejected",
@@ -140,7 +149,8 @@ ec_daemon_reload(ec_daemon_t *d)
     }
     if (ec_daemon_install(d, rc) < 0) {
         ec_rtconf_unref(rc);
-        ec_paniclog(EC_LOG_ERROR, "reload_rejected", " generation=%u",
+        ec_paniclog(EC_LOG_ERROR, "reload_rejected",
+                " generation=%u reason=\"cannot apply the configuration\"",
                 d->generation);
         return;
     }
@@ -271,8 +281,11 @@ ec_daemon_setup(ec_daemon_t *d)
             && ec_paniclog_open(d->rc->paniclog) < 0)
         return -1;
     if (ec_daemon_write_pidfile(d->pidfile) < 0) {
+        char path[600];
+
         ec_paniclog(EC_LOG_ERROR, "error", " error=\"cannot write pid "
-                "file\" path=%s", d->pidfile);
+                "file\" path=%s",
+                ec_paniclog_quote_str(path, sizeof(path), d->pidfile));
         return -1;
     }
     d->pidfile_written = 1;
@@ -299,6 +312,10 @@ ec_daemon_open_authlog(ec_daemon_t *d)
 {
     ec_authlog_config_t cfg;
     char                err[512];
+    char                text[600];
+    char                qerr[700];
+    char                qdb[600];
+    char                qacct[600];
 
     if (d->rc->sqlite_db == NULL && d->rc->acctlog == NULL)
         return 0;
@@ -309,10 +326,11 @@ ec_daemon_open_authlog(ec_daemon_t *d)
     cfg.log = ec_daemon_authlog_line;
     d->authlog = ec_authlog_open(&cfg, err, sizeof(err));
     if (d->authlog == NULL) {
-        ec_paniclog(EC_LOG_ERROR, "error", " error=\"cannot open the auth "
-                "log: %s\" database=%s acctlog=%s",
-                err, d->rc->sqlite_db != NULL ? d->rc->sqlite_db : "-",
-                d->rc->acctlog != NULL ? d->rc->acctlog : "-");
+        snprintf(text, sizeof(text), "cannot open the auth log: %s", err);
+        ec_paniclog(EC_LOG_ERROR, "error", " error=%s database=%s acctlog=%s",
+                ec_paniclog_quote_str(qerr, sizeof(qerr), text),
+                ec_paniclog_quote_str(qdb, sizeof(qdb), d->rc->sqlite_db),
+                ec_paniclog_quote_str(qacct, sizeof(qacct), d->rc->acctlog));
         return -1;
     }
     return 0;
@@ -335,9 +353,12 @@ ec_daemon_loop(ec_daemon_t *d)
         evsignal_add(sig[i], NULL);
     }
     if (ec_daemon_open_authlog(d) == 0 && ec_daemon_start_workers(d) == 0) {
+        char conf[600];
+
         ec_paniclog(EC_LOG_INFO, "start", " conf=%s workers=%u listens=%u "
-                "pid=%ld", d->opts.conf_path, d->nworkers, d->rc->nlistens,
-                (long) getpid());
+                "pid=%ld",
+                ec_paniclog_quote_str(conf, sizeof(conf), d->opts.conf_path),
+                d->nworkers, d->rc->nlistens, (long) getpid());
         event_base_dispatch(d->base);
         status = 0;
     }

@@ -36,9 +36,15 @@ ec_socket_bind(const ec_rtlisten_t *l, int fd)
         if (bind(fd, (const struct sockaddr *) &l->sa, l->salen) < 0)
             return -1;
         /* File_Mode is best effort: a failure leaves the umask's mode. */
-        if (chmod(l->unix_path, l->base.file_mode) < 0)
+        if (chmod(l->unix_path, l->base.file_mode) < 0) {
+            const char *reason = strerror(errno);
+            char        qpath[600];
+            char        qerr[200];
+
             ec_paniclog(EC_LOG_WARNING, "chmod_failed", " path=%s error=%s",
-                    l->unix_path, strerror(errno));
+                    ec_paniclog_quote_str(qpath, sizeof(qpath), l->unix_path),
+                    ec_paniclog_quote_str(qerr, sizeof(qerr), reason));
+        }
         return 0;
     }
 
@@ -173,8 +179,12 @@ ec_daemon_sockets_close_dead(ec_daemon_t *d)
 
     for (i = 0; i < d->nsocks; i++) {
         if (!d->socks[i]->live && d->socks[i]->fd >= 0) {
+            char listen[600];
+
             ec_paniclog(EC_LOG_INFO, "listen_close", " listener=%s listen=%s",
-                    d->socks[i]->listener, d->socks[i]->addr_text);
+                    d->socks[i]->listener,
+                    ec_paniclog_quote_str(listen, sizeof(listen),
+                        d->socks[i]->addr_text));
             ec_socket_close(d->socks[i]);
         }
     }

@@ -126,10 +126,14 @@ ec_http_check(ec_http_call_t *c, const ec_sasl_basic_t *basic)
             c->set.always_allow, c->set.always_deny, &req, &reply);
     clock_gettime(CLOCK_MONOTONIC, &t1);
 
-    if (reply.result == EC_AUTH_ERROR)
+    if (reply.result == EC_AUTH_ERROR) {
+        char reason[300];
+
         ec_paniclog(EC_LOG_WARNING, "auth_tempfail",
-                " listener=HTTP_Listener remote=%s mechanism=BASIC "
-                "reason=\"%.100s\"", c->remote, reply.reason);
+                " listener=HTTP_Listener remote=%s mechanism=BASIC reason=%s",
+                c->remote,
+                ec_paniclog_quote_str(reason, sizeof(reason), reply.reason));
+    }
 
     o.bind = c->set.plain;
     o.endpoint = c->listen->addr_text;
@@ -217,6 +221,7 @@ ec_http_log(ec_http_call_t *c, const struct timespec *t0)
 {
     struct timespec t1;
     char            uri[600];
+    char            listen[600];
     const char     *raw = evhttp_request_get_uri(c->req);
     double          ms;
 
@@ -227,7 +232,9 @@ ec_http_log(ec_http_call_t *c, const struct timespec *t0)
     ec_paniclog(EC_LOG_INFO, "http_request",
             " listener=HTTP_Listener listen=%s remote=%s:%d method=%s "
             "uri=%s version=HTTP/%d.%d status=%d bytes=%zu ms=%.3f",
-            c->listen->addr_text, c->remote, c->conn.remote_port,
+            ec_paniclog_quote_str(listen, sizeof(listen),
+                c->listen->addr_text),
+            c->remote, c->conn.remote_port,
             ec_http_method(evhttp_request_get_command(c->req)), uri,
             c->req->major, c->req->minor,
             evhttp_request_get_response_code(c->req), c->bytes, ms);

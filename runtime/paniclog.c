@@ -68,6 +68,66 @@ ec_paniclog_stamp(char *out, size_t size)
 }
 
 
+/* Cuts a line that did not fit at a point where it is still valid
+ * key=value text: never inside an escape, and with a closing quote when
+ * the cut falls inside a quoted value. Appends " truncated=true" and the
+ * newline, and returns the new length. line holds len bytes and has room
+ * for EC_PANICLOG_LINE. */
+static size_t
+ec_paniclog_cut(char *line, size_t len)
+{
+    static const char mark[] = " truncated=true\n";
+    size_t limit = EC_PANICLOG_LINE - sizeof(mark) - 1;
+    size_t i = 0;
+    size_t cut = 0;
+    int    quoted = 0;
+    int    cut_quoted = 0;
+
+    if (len > limit)
+        len = limit;
+    while (i < len) {
+        size_t step = 1;
+
+        if (quoted && line[i] == '\\')
+            step = line[i + 1] == 'x' ? 4 : 2;
+        if (i + step > len)
+            break;
+        /* Cut before a space between pairs, or anywhere inside a quoted
+         * value, which then gets its closing quote. */
+        if (!quoted && line[i] == ' ') {
+            cut = i;
+            cut_quoted = 0;
+        }
+        if (line[i] == '"' && step == 1)
+            quoted = !quoted;
+        i += step;
+        if (quoted) {
+            cut = i;
+            cut_quoted = 1;
+        }
+    }
+    if (cut_quoted)
+        line[cut++] = '"';
+    memcpy(line + cut, mark, sizeof(mark) - 1);
+    return cut + sizeof(mark) - 1;
+}
+
+
+/* Writes the finished text of one line (without its newline) with one
+ * write(2). */
+static void
+ec_paniclog_write(char *line, size_t len)
+{
+    if (len >= EC_PANICLOG_LINE - 1) {
+        len = ec_paniclog_cut(line, len);
+    } else {
+        line[len++] = '\n';
+    }
+    if (write(atomic_load(&ec_paniclog_fd), line, len) < 0)
+        (void) errno;
+}
+
+
 void
 ec_paniclog(ec_log_level_t level, const char *event, const char *fmt, ...)
 {
@@ -83,16 +143,9 @@ ec_paniclog(ec_log_level_t level, const char *event, const char *fmt, ...)
     va_start(ap, fmt);
     r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
     va_end(ap);
-
-    /* A line that does not fit is cut, never split over two lines. */
-    if (r < 0 || (size_t) r >= sizeof(line) - n - 1)
-        n = sizeof(line) - 2;
-    else
-        n += (size_t) r;
-    line[n++] = '\n';
-
-    if (write(atomic_load(&ec_paniclog_fd), line, n) < 0)
-        (void) errno;
+    if (r < 0)
+        r = 0;
+    ec_paniclog_write(line, n + (size_t) r);
 }
 
 
@@ -101,19 +154,18 @@ ec_paniclog_raw(ec_log_level_t level, const char *text)
 {
     char   line[EC_PANICLOG_LINE];
     size_t n;
+    int    r;
 
     /* Lines from Lua carry their own level= pair. */
     n = ec_paniclog_stamp(line, sizeof(line));
     if (strncmp(text, "level=", 6) == 0)
-        n += (size_t) snprintf(line + n, sizeof(line) - n, " %s", text);
+        r = snprintf(line + n, sizeof(line) - n, " %s", text);
     else
-        n += (size_t) snprintf(line + n, sizeof(line) - n, " level=%s %s",
+        r = snprintf(line + n, sizeof(line) - n, " level=%s %s",
                 ec_paniclog_levels[level], text);
-    if (n >= sizeof(line) - 1)
-        n = sizeof(line) - 2;
-    line[n++] = '\n';
-    if (write(atomic_load(&ec_paniclog_fd), line, n) < 0)
-        (void) errno;
+    if (r < 0)
+        r = 0;
+    ec_paniclog_write(line, n + (size_t) r);
 }
 
 
@@ -153,4 +205,13 @@ ec_paniclog_quote(char *out, size_t size, const char *s, size_t len)
         out[n++] = '"';
     out[n] = '\0';
     return out;
+}
+
+
+char *
+ec_paniclog_quote_str(char *out, size_t size, const char *s)
+{
+    if (s == NULL)
+        s = "-";
+    return ec_paniclog_quote(out, size, s, strlen(s));
 }

@@ -28,9 +28,13 @@ void    ec_paniclog(ec_log_level_t level, const char *event,
  * event=... pair (lines from the auth log and Lua). */
 void    ec_paniclog_raw(ec_log_level_t level, const char *text);
 
-/* Copy s into out as a log value: bare when it has only safe characters,
- * else in double quotes with \" \\ and \xNN escapes. Truncates to fit and
- * returns out. */
+/* Copy s into out as a log value: bare when it has only printable ASCII
+ * other than '"', '\\' and '=', else in double quotes with \" \\ and
+ * \xNN escapes (for bytes below 0x20 and from 0x7f). Truncates to fit
+ * and returns out. size must be at least 8. */
 char   *ec_paniclog_quote(char *out, size_t size, const char *s, size_t len);
+
+/* ec_paniclog_quote() for a NUL-terminated string; NULL becomes "-". */
+char   *ec_paniclog_quote_str(char *out, size_t size, const char *s);
 
 #endif

@@ -332,6 +332,17 @@ ec_smtp_spool_header(ec_smtp_t *s)
 
 
 static void
+ec_smtp_log_spool_error(const ec_smtp_t *s)
+{
+    char path[600];
+
+    ec_paniclog(EC_LOG_ERROR, "spool_error", " conn=%llu path=%s",
+            (unsigned long long) s->conn.conn_id,
+            ec_paniclog_quote_str(path, sizeof(path), s->gen->rc->spool));
+}
+
+
+static void
 ec_smtp_data(ec_smtp_t *s, char *arg)
 {
     (void) arg;
@@ -341,8 +352,7 @@ ec_smtp_data(ec_smtp_t *s, char *arg)
     }
     s->msg = ec_spool_begin(s->gen->rc->spool, s->conn.conn_id);
     if (s->msg == NULL) {
-        ec_paniclog(EC_LOG_ERROR, "spool_error", " conn=%llu path=%s",
-                (unsigned long long) s->conn.conn_id, s->gen->rc->spool);
+        ec_smtp_log_spool_error(s);
         ec_smtp_reply(s, "451 4.3.0 Cannot spool message, try later");
         return;
     }
@@ -418,8 +428,7 @@ ec_smtp_data_end(ec_smtp_t *s)
             || s->data_failed || ec_spool_commit(msg) < 0) {
         if (s->data_failed)
             ec_spool_abort(msg);
-        ec_paniclog(EC_LOG_ERROR, "spool_error", " conn=%llu path=%s",
-                (unsigned long long) s->conn.conn_id, s->gen->rc->spool);
+        ec_smtp_log_spool_error(s);
         ec_smtp_reply(s, "451 4.3.0 Cannot spool message, try later");
     } else {
         ec_smtp_reply(s, "250 2.0.0 OK queued as %s", id);

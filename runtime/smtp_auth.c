@@ -157,6 +157,8 @@ static int
 ec_smtp_auth_result(ec_smtp_t *s, const ec_auth_request_t *req,
         const ec_auth_reply_t *reply)
 {
+    char reason[300];
+
     switch (reply->result) {
     case EC_AUTH_OK:
         s->authed = 1;
@@ -174,9 +176,10 @@ ec_smtp_auth_result(ec_smtp_t *s, const ec_auth_request_t *req,
     default:
         atomic_fetch_add(&s->sock->auth_error, 1);
         ec_paniclog(EC_LOG_WARNING, "auth_tempfail",
-                " conn=%llu mechanism=%s reason=\"%.100s\"",
+                " conn=%llu mechanism=%s reason=%s",
                 (unsigned long long) s->conn.conn_id, req->mechanism,
-                reply->reason);
+                ec_paniclog_quote_str(reason, sizeof(reason),
+                    reply->reason));
         ec_smtp_reply(s, "454 4.7.0 Temporary authentication failure");
         return 454;
     }

@@ -113,9 +113,12 @@ ec_worker_add_sock(ec_worker_t *w, ec_socket_t *sock)
     fd = dup(sock->fd);
     if (fd < 0 || evutil_make_socket_nonblocking(fd) < 0
             || evutil_make_socket_closeonexec(fd) < 0) {
+        char listen[600];
+
         ec_paniclog(EC_LOG_ERROR, "worker_error",
                 " worker=%u listen=%s error=dup_failed", w->id,
-                sock->addr_text);
+                ec_paniclog_quote_str(listen, sizeof(listen),
+                    sock->addr_text));
         if (fd >= 0)
             close(fd);
         return -1;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # ecconfd reload and stop: SIGHUP with a broken file keeps the running
 # configuration (and says why in the log), a changed password file takes
-# effect on the next reload, a new Listen opens and a removed one closes,
-# and SIGTERM exits cleanly, removing the pid file.
+# effect on the next reload, a Listen on a port in use rejects the reload
+# with a well-formed log line, a new Listen opens and a removed one
+# closes, and SIGTERM exits cleanly, removing the pid file.
 NAME=53-reload
 . "$(dirname "$0")/../scenario/lib.sh"
 
@@ -28,14 +29,50 @@ cp "$T/smtp.conf" "$T/good.conf"
 echo 'ESMTP_Listener { Listen "127.0.0.1:1" {' >> "$T/smtp.conf"
 kill -HUP "$PID"
 wait_log "event=reload_rejected"
-grep -q 'event=reload_failed message=.*smtp.conf:[0-9]*:[0-9]*: error:' \
+grep -q 'event=reload_failed error=.*smtp.conf:[0-9]*:[0-9]*: error:' \
     "$T/daemon.log" || fail "reload error not logged with file:line"
+swaks_auth "$SMTP" PLAIN bob secret 235
+
+# A new Listen on a port that another process holds: the error text has
+# quotes of its own, and the log line escapes them.
+python3 - "$T/busy.port" "$T/busy.stop" <<'PY' &
+import os, socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+for _ in range(600):
+    if os.path.exists(sys.argv[2]):
+        break
+    time.sleep(0.05)
+PY
+BUSY_PID=$!
+BG_PIDS="$BG_PIDS $BUSY_PID"
+i=0
+until [ -s "$T/busy.port" ]; do
+    i=$((i + 1))
+    [ "$i" -gt 100 ] && fail "the port holder did not start"
+    sleep 0.05
+done
+BUSY=$(cat "$T/busy.port")
+sed "s|127.0.0.1:$SMTP2|127.0.0.1:$BUSY|" "$T/good.conf" > "$T/smtp.conf"
+kill -HUP "$PID"
+wait_log "event=reload_rejected" 2
+grep -q "event=reload_failed error=\"cannot listen on \\\\\"127.0.0.1:$BUSY\\\\\": " \
+    "$T/daemon.log" ||
+    fail "busy port: no reload_failed line with escaped quotes"
+grep -q 'event=reload_rejected generation=1 reason="cannot apply' \
+    "$T/daemon.log" || fail "busy port: reload_rejected without a reason"
+check_log_format "$T/daemon.log"
+touch "$T/busy.stop"
+wait "$BUSY_PID"
 swaks_auth "$SMTP" PLAIN bob secret 235
 
 # An unreadable password file is a build error too.
 sed 's|file://passwd|file://missing-passwd|' "$T/good.conf" > "$T/smtp.conf"
 kill -HUP "$PID"
-wait_log "event=reload_rejected" 2
+wait_log "event=reload_rejected" 3
 grep -q 'missing-passwd' "$T/daemon.log" || fail "missing file not named"
 swaks_auth "$SMTP" PLAIN bob secret 235
 

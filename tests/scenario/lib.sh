@@ -10,10 +10,16 @@ ECCONFD=$BUILD/ecconfd
 SENDEXPECT=$BUILD/tests/sendexpect
 T=$(mktemp -d "${TMPDIR:-/tmp}/ecconfd-$NAME.XXXXXX")
 PID=
+# Helper processes that a test starts in the background; cleanup kills
+# those still running.
+BG_PIDS=
 CHECKS=0
 STARTS=0
 
 cleanup() {
+    for bg in $BG_PIDS; do
+        kill "$bg" 2>/dev/null
+    done
     if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
         kill -KILL "$PID" 2>/dev/null
         wait "$PID" 2>/dev/null
@@ -74,6 +80,29 @@ start_daemon() {
     wait_log "event=start" "$STARTS"
 }
 
+# Require every event line of FILE (those starting with "ts=") to be
+# key=value pairs: a bare value has only printable ASCII other than '"',
+# '\' and '=', a quoted one escapes '"' and '\' and writes other bytes
+# as \xNN. In the foreground the log also holds compiler diagnostics,
+# which are not event lines.
+check_log_format() {
+    python3 - "$1" <<'PY' || fail "malformed event line in $1"
+import re, sys
+pair = r'[a-z_][a-z0-9_]*=(?:[!#-<>-\[\]-~]+|"(?:[ !#-\[\]-~]|\\["\\]|\\x[0-9a-f]{2})*")'
+line_re = re.compile(r'%s(?: %s)*' % (pair, pair))
+bad = 0
+for raw in open(sys.argv[1], 'rb'):
+    line = raw.rstrip(b'\n')
+    if not line.startswith(b'ts='):
+        continue
+    text = line.decode('latin-1')
+    if not line_re.fullmatch(text):
+        print('malformed: %r' % text, file=sys.stderr)
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
+
 # Send SIGTERM and require a clean exit within 10 s.
 stop_daemon() {
     kill -TERM "$PID" || fail "cannot signal ecconfd"
@@ -87,6 +116,7 @@ stop_daemon() {
     status=$?
     PID=
     [ "$status" -eq 0 ] || fail "ecconfd exited with status $status"
+    check_log_format "$T/daemon.log"
 }
 
 # Run a sendexpect script given on stdin against PORT; NAME for messages.
