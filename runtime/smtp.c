@@ -146,6 +146,7 @@ ec_smtp_shutdown(ec_smtp_t *s)
     r = send(bufferevent_getfd(s->bev), line, (size_t) n,
             MSG_NOSIGNAL | MSG_DONTWAIT);
     (void) r;
+    ec_smtp_auth_shutdown(s);
     ec_smtp_free(s);
 }
 

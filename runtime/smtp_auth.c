@@ -55,27 +55,43 @@ ec_smtp_auth_record(ec_smtp_t *s, const ec_auth_request_t *req,
 }
 
 
-/* Record an exchange that ended before any check: the user name is known
- * only once LOGIN has received it. */
+/* Record an exchange that ended before any check, with reason as the
+ * reason column. The user name is the one in s->user: LOGIN stores it
+ * after its first step, and PLAIN stores the authcid when a later check
+ * of the message failed. */
 static void
 ec_smtp_auth_record_early(ec_smtp_t *s, ec_authlog_result_t result,
-        int code)
+        int code, const char *reason)
 {
     ec_auth_request_t req;
+    ec_auth_reply_t   reply;
 
     memset(&req, 0, sizeof(req));
     req.mechanism = s->mech_name != NULL ? s->mech_name : "UNKNOWN";
     req.username = s->user;
     req.username_len = s->user_len;
     req.conn = &s->conn;
-    ec_smtp_auth_record(s, &req, NULL, result, code, -1);
+    memset(&reply, 0, sizeof(reply));
+    snprintf(reply.reason, sizeof(reply.reason), "%s", reason);
+    ec_smtp_auth_record(s, &req, &reply, result, code, -1);
 }
 
 
 void
 ec_smtp_auth_timeout(ec_smtp_t *s)
 {
-    ec_smtp_auth_record_early(s, EC_AUTHLOG_TIMEOUT, 421);
+    ec_smtp_auth_record_early(s, EC_AUTHLOG_TIMEOUT, 421, "idle_timeout");
+}
+
+
+void
+ec_smtp_auth_shutdown(ec_smtp_t *s)
+{
+    if (s->state == EC_SMTP_AUTH_LOGIN_USER
+            || s->state == EC_SMTP_AUTH_LOGIN_PASS
+            || s->state == EC_SMTP_AUTH_PLAIN
+            || s->state == EC_SMTP_AUTH_CRAM)
+        ec_smtp_auth_record_early(s, EC_AUTHLOG_ABORTED, 421, "shutdown");
 }
 
 
@@ -93,9 +109,11 @@ ec_smtp_auth_done(ec_smtp_t *s)
 }
 
 
-/* Reply for a decoder error, then end the exchange. */
+/* Reply for a decoder error, then end the exchange. reason is the
+ * reason column of the auth log. */
 static void
-ec_smtp_auth_status(ec_smtp_t *s, ec_sasl_status_t st)
+ec_smtp_auth_fail_early(ec_smtp_t *s, ec_sasl_status_t st,
+        const char *reason)
 {
     ec_authlog_result_t result = EC_AUTHLOG_MALFORMED;
     int                 code = 501;
@@ -129,8 +147,15 @@ ec_smtp_auth_status(ec_smtp_t *s, ec_sasl_status_t st)
         ec_smtp_reply(s, "501 5.5.2 Cannot decode response");
         break;
     }
-    ec_smtp_auth_record_early(s, result, code);
+    ec_smtp_auth_record_early(s, result, code, reason);
     ec_smtp_auth_done(s);
+}
+
+
+static void
+ec_smtp_auth_status(ec_smtp_t *s, ec_sasl_status_t st)
+{
+    ec_smtp_auth_fail_early(s, st, ec_sasl_status_name(st));
 }
 
 
@@ -225,11 +250,20 @@ ec_smtp_plain(ec_smtp_t *s, const char *line, size_t len,
     ec_sasl_status_t  st;
     ec_auth_request_t req;
 
+    memset(&p, 0, sizeof(p));
     st = ec_sasl_response_decode(line, len, stage, dec, sizeof(dec),
             &declen);
     if (st == EC_SASL_OK)
         st = ec_sasl_plain_parse(dec, declen, &p);
     if (st != EC_SASL_OK) {
+        /* The parser sets authcid once the message has its two NULs, so
+         * an empty password or a foreign authzid is recorded under the
+         * user who sent it. */
+        if (p.authcid_len > 0 && p.authcid_len < sizeof(s->user)) {
+            memcpy(s->user, p.authcid, p.authcid_len);
+            s->user[p.authcid_len] = '\0';
+            s->user_len = p.authcid_len;
+        }
         OPENSSL_cleanse(dec, declen);
         ec_smtp_auth_status(s, st);
         return;
@@ -255,8 +289,11 @@ ec_smtp_login_user(ec_smtp_t *s, const char *line, size_t len,
     ec_sasl_status_t st;
 
     st = ec_sasl_login_decode(line, len, stage, dec, sizeof(dec), &declen);
-    if (st == EC_SASL_OK && declen >= sizeof(s->user))
-        st = EC_SASL_ERR_AUTHZID;   /* longer than any stored user */
+    if (st == EC_SASL_OK && declen >= sizeof(s->user)) {
+        /* Longer than any stored user: answered as bad credentials. */
+        ec_smtp_auth_fail_early(s, EC_SASL_ERR_AUTHZID, "username_too_long");
+        return;
+    }
     if (st != EC_SASL_OK) {
         ec_smtp_auth_status(s, st);
         return;
@@ -404,7 +441,8 @@ ec_smtp_auth_command(ec_smtp_t *s, char *arg)
 
     if (mech == EC_MECH_CRAM && ir != NULL) {
         ec_smtp_reply(s, "501 5.7.0 CRAM-MD5 takes no initial response");
-        ec_smtp_auth_record_early(s, EC_AUTHLOG_MALFORMED, 501);
+        ec_smtp_auth_record_early(s, EC_AUTHLOG_MALFORMED, 501,
+                "initial_response");
         ec_smtp_auth_done(s);
     } else if (mech == EC_MECH_CRAM) {
         ec_smtp_cram_start(s);

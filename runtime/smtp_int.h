@@ -73,5 +73,8 @@ void    ec_smtp_auth_command(ec_smtp_t *s, char *arg);
 void    ec_smtp_auth_line(ec_smtp_t *s, char *line, size_t len);
 void    ec_smtp_auth_too_long(ec_smtp_t *s);
 void    ec_smtp_auth_timeout(ec_smtp_t *s);
+/* Records a session cut off mid-exchange by a shutdown as "aborted" with
+ * reason "shutdown"; does nothing outside an exchange. */
+void    ec_smtp_auth_shutdown(ec_smtp_t *s);
 
 #endif

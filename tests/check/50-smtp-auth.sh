@@ -3,8 +3,9 @@
 # against file://, ac_auth:// (the example Lua hook) and digest://, chosen
 # per client address through Peer scopes; then the acctlog and the SQLite
 # auth log, which hold only mechanisms with log_authentication and never
-# a password. Last, an auth log that cannot be opened stops the start,
-# and one that fails later does not change any AUTH reply.
+# a password. Then a PLAIN authzid other than the user and a shutdown
+# mid-AUTH, as rows. Last, an auth log that cannot be opened stops the
+# start, and one that fails later does not change any AUTH reply.
 NAME=50-smtp-auth
 . "$(dirname "$0")/../scenario/lib.sh"
 
@@ -75,6 +76,72 @@ for secret in test2006 secret digestpw testx; do
         fail "a password appears in a log or the auth database"
     fi
 done
+pass
+
+# With log_authentication on PLAIN too: an authorization identity other
+# than the user gets 535, and its row names the authcid and the reason.
+# A shutdown in the middle of an AUTH exchange is recorded as aborted,
+# with no acctlog line, since "T" in the acctlog means an idle timeout.
+rm -f "$T/auth.db" "$T/auth.db-wal" "$T/auth.db-shm" "$T/acctlog.ec"
+sed 's|\(AuthPlainParameters = \[ uri = "file://passwd"\) \]|\1 log_authentication = "true" ]|' \
+    "$T/smtp.conf" > "$T/plain.conf"
+grep -q 'AuthPlainParameters = .* log_authentication' "$T/plain.conf" ||
+    fail "plain.conf: log_authentication not set on PLAIN"
+start_daemon plain.conf
+# base64 of "admin NUL Test User NUL test2006"
+converse "$SMTP" "PLAIN with a foreign authzid" <<'S'
+< 220
+> EHLO client.test
+< 250
+> AUTH PLAIN YWRtaW4AVGVzdCBVc2VyAHRlc3QyMDA2
+< 535 5.7.8
+S
+python3 - "$SMTP" "$T/held.ready" > "$T/held.out" 2>&1 <<'PY' &
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 10)
+f = s.makefile("rwb")
+def reply():
+    while True:
+        line = f.readline().decode()
+        if line[3:4] != "-":
+            return line.strip()
+reply()
+for cmd in (b"EHLO client.test", b"AUTH LOGIN", b"VGVzdCBVc2Vy"):
+    f.write(cmd + b"\r\n")
+    f.flush()
+    got = reply()
+open(sys.argv[2], "w").write(got + "\n")
+print(reply())
+PY
+HELD_PID=$!
+BG_PIDS="$BG_PIDS $HELD_PID"
+i=0
+until [ -s "$T/held.ready" ]; do
+    i=$((i + 1))
+    [ "$i" -gt 100 ] && fail "held AUTH LOGIN session did not start"
+    sleep 0.05
+done
+grep -q '^334 ' "$T/held.ready" ||
+    fail "held AUTH LOGIN: expected 334, got $(cat "$T/held.ready")"
+stop_daemon
+wait "$HELD_PID"
+grep -q '^421 4.3.2 ' "$T/held.out" ||
+    fail "held AUTH LOGIN at shutdown: $(cat "$T/held.out")"
+pass
+res=$(sqlite3 "$T/auth.db" "SELECT group_concat(mechanism || ':' || result
+    || ':' || reply_code || ':' || username || ':' || reason, '|') FROM
+    (SELECT * FROM auth_events ORDER BY id)")
+[ "$res" = "PLAIN:fail:535:Test User:authzid_not_supported|LOGIN:aborted:421:Test User:shutdown" ] ||
+    fail "authzid and shutdown rows: $res"
+pass
+lines=$(wc -l < "$T/acctlog.ec")
+[ "$lines" -eq 1 ] || fail "acctlog after authzid and shutdown: $lines lines"
+grep -q "@N@127.0.0.1:$SMTP@127.0.0.1:[0-9]*@Test User@0\$" "$T/acctlog.ec" ||
+    fail "acctlog has no authzid record: $(cat "$T/acctlog.ec")"
+if grep -a -q test2006 "$T/auth.db" "$T/acctlog.ec" "$T"/auth.db-wal \
+        2>/dev/null; then
+    fail "the PLAIN password appears in the auth log"
+fi
 pass
 
 # A database in a missing folder: the start fails with a clear error.
