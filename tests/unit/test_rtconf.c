@@ -17,6 +17,8 @@
 
 #include "runtime/load.h"
 #include "runtime/rtconf.h"
+#include "runtime/rtconf_tree.h"
+#include "lua/ec_lua.h"
 
 typedef struct built {
     ec_rtconf_t *rc;
@@ -364,6 +366,45 @@ test_scriptlet_limits_read(void **state)
 }
 
 
+/* Without a scriptlet stanza the limits stay 0, which ec_lua_new() reads
+ * as its own defaults: those must equal the module table's, or a stanza
+ * that omits a limit would get a different value from no stanza. */
+static void
+test_scriptlet_defaults_agree(void **state)
+{
+    static const struct {
+        const char *key;
+        long long   lua_default;
+    } limits[] = {
+        { "max_instructions", EC_LUA_DEFAULT_MAX_INSTRUCTIONS },
+        { "max_memory", EC_LUA_DEFAULT_MAX_MEMORY },
+        { "timeout", EC_LUA_DEFAULT_TIMEOUT_MS },
+    };
+    built_t         b;
+    ec_lua_config_t cfg;
+    const char     *dflt;
+    long long       min;
+    long long       max;
+    size_t          i;
+
+    (void) state;
+    build(&b, "Hostname = \"mx.test\"\n");
+    assert_non_null(b.rc);
+    ec_rtconf_lua_config(b.rc, &cfg);
+    assert_int_equal(cfg.max_instructions, 0);
+    assert_int_equal(cfg.max_memory, 0);
+    assert_int_equal(cfg.timeout_ms, 0);
+    unbuild(&b);
+
+    for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+        assert_int_equal(ec_rttree_table_range("scriptlet", limits[i].key,
+                                               &dflt, &min, &max), 0);
+        assert_non_null(dflt);
+        assert_int_equal(strtoll(dflt, NULL, 10), limits[i].lua_default);
+    }
+}
+
+
 static void
 test_scriptlet_limit_invalid(void **state)
 {
@@ -397,6 +438,7 @@ main(void)
         cmocka_unit_test(test_pathway_chain),
         cmocka_unit_test(test_cidr_parse_and_match),
         cmocka_unit_test(test_scriptlet_limits_read),
+        cmocka_unit_test(test_scriptlet_defaults_agree),
         cmocka_unit_test(test_scriptlet_limit_invalid),
     };
 
