@@ -72,39 +72,73 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
+# Write the daemon's copy of ecelerity.conf with the ports in SMTP, SMTP2
+# and HTTP in place of 2525, 2526 and 8025.
+write_conf() {
+    sed -e "s/127\.0\.0\.1:2525\"/127.0.0.1:$SMTP\"/" \
+        -e "s/127\.0\.0\.1:2526\"/127.0.0.1:$SMTP2\"/" \
+        -e "s/127\.0\.0\.1:8025\"/127.0.0.1:$HTTP\"/" \
+        "$root/examples/ecelerity.conf" > "$dir/ecelerity.conf"
+}
+
+# Start ecconfd in the background and wait for its start line (10 s at
+# most). Returns 1, with pid cleared, when it exits before that.
+start_daemon() {
+    printf '$ ecconfd -f -c ecelerity.conf 2> ecconfd.log &\n'
+    ecconfd -f -c ecelerity.conf 2> ecconfd.log &
+    pid=$!
+    i=0
+    until grep -q 'event=start' ecconfd.log; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            wait "$pid" || true
+            pid=
+            return 1
+        fi
+        i=$((i + 1))
+        if [ "$i" -gt 200 ]; then
+            echo "demo: ecconfd did not start within 10 s; its log:" >&2
+            cat ecconfd.log >&2
+            exit 1
+        fi
+        sleep 0.05
+    done
+}
+
 cd "$root"
 show ecconf --check examples/ecelerity.conf
 
 # The daemon runs on a copy, so its logs, spool and database stay out of
 # the source tree. A port that is taken is replaced in the copy.
-cp examples/ecelerity.conf examples/ac_auth.lua examples/passwd "$dir/"
+cp examples/ac_auth.lua examples/passwd "$dir/"
 SMTP=2525 SMTP2=2526 HTTP=8025
 for name in SMTP SMTP2 HTTP; do
     eval "p=\$$name"
     if ! port_free "$p"; then
         new=$(free_port)
         echo "(port $p is taken: the copy uses $new instead)"
-        sed -i "s/127\.0\.0\.1:$p\"/127.0.0.1:$new\"/" "$dir/ecelerity.conf"
         eval "$name=$new"
     fi
 done
+write_conf
 
 cd "$dir"
 printf '\n$ cd %s\n' "$dir"
-printf '$ ecconfd -f -c ecelerity.conf 2> ecconfd.log &\n'
-ecconfd -f -c ecelerity.conf 2> ecconfd.log &
-pid=$!
-for p in "$SMTP" "$SMTP2" "$HTTP"; do
-    i=0
-    while port_free "$p"; do
-        i=$((i + 1))
-        if [ "$i" -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
-            echo "demo: ecconfd did not open port $p; its log:" >&2
-            cat ecconfd.log >&2
-            exit 1
-        fi
-        sleep 0.05
-    done
+# Another program can take a port between the check above and the bind,
+# so a start that fails with "Address already in use" is retried twice,
+# each time on new free ports.
+attempt=1
+until start_daemon; do
+    if [ "$attempt" -ge 3 ] || ! grep -q 'Address already in use' ecconfd.log
+    then
+        echo "demo: ecconfd exited at start; its log:" >&2
+        cat ecconfd.log >&2
+        exit 1
+    fi
+    sed -n 's/^ecconfd: error: \(.*\)$/(\1: retrying on new free ports)/p' \
+        ecconfd.log
+    SMTP=$(free_port) SMTP2=$(free_port) HTTP=$(free_port)
+    write_conf
+    attempt=$((attempt + 1))
 done
 show cat ecconfd.log
 
