@@ -12,7 +12,7 @@
 /* Defaults used when a limit in ec_lua_config_t is 0. They equal the
  * scriptlet defaults of the module table (modules/table_modules.c), so a
  * configuration without a scriptlet stanza, or one that omits a limit,
- * gets the same value; test_rtconf checks that they agree. */
+ * gets the same value. test_rtconf checks that they agree. */
 #define EC_LUA_DEFAULT_MAX_INSTRUCTIONS  10000000u
 #define EC_LUA_DEFAULT_MAX_MEMORY        (64u * 1024 * 1024)
 #define EC_LUA_DEFAULT_TIMEOUT_MS        5000u

@@ -71,7 +71,7 @@ ec_paniclog_stamp(char *out, size_t size)
 /* Cuts a line that did not fit at a point where it is still valid
  * key=value text: never inside an escape, and with a closing quote when
  * the cut falls inside a quoted value. Appends " truncated=true" and the
- * newline, and returns the new length. line holds len bytes and has room
+ * newline, and returns the new length. line contains len bytes and has room
  * for EC_PANICLOG_LINE. */
 static size_t
 ec_paniclog_cut(char *line, size_t len)

@@ -290,7 +290,7 @@ ec_smtp_login_user(ec_smtp_t *s, const char *line, size_t len,
 
     st = ec_sasl_login_decode(line, len, stage, dec, sizeof(dec), &declen);
     if (st == EC_SASL_OK && declen >= sizeof(s->user)) {
-        /* Longer than any stored user: answered as bad credentials. */
+        /* Longer than any stored user: rejected with 535 as bad credentials. */
         ec_smtp_auth_fail_early(s, EC_SASL_ERR_AUTHZID, "username_too_long");
         return;
     }

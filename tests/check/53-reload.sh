@@ -1,6 +1,6 @@
 #!/bin/sh
 # ecconfd reload and stop: SIGHUP with a broken file keeps the running
-# configuration (and says why in the log), a changed password file takes
+# configuration (and logs the reason), a changed password file takes
 # effect on the next reload, a Listen on a port in use rejects the reload
 # with a well-formed log line, a new Listen opens and a removed one
 # closes, and SIGTERM exits cleanly, removing the pid file.

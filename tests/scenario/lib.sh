@@ -83,7 +83,7 @@ start_daemon() {
 # Require every event line of FILE (those starting with "ts=") to be
 # key=value pairs: a bare value has only printable ASCII other than '"',
 # '\' and '=', a quoted one escapes '"' and '\' and writes other bytes
-# as \xNN. In the foreground the log also holds compiler diagnostics,
+# as \xNN. In the foreground the log also contains compiler diagnostics,
 # which are not event lines.
 check_log_format() {
     python3 - "$1" <<'PY' || fail "malformed event line in $1"
