@@ -16,7 +16,6 @@
 
 #define EC_RTCONF_MAX_BINDS  256
 #define EC_RTCONF_MAX_LISTEN 64
-#define EC_RTCONF_MAX_PEERS  256
 #define EC_RTCONF_MAX_SCRIPT 64
 
 typedef struct ec_rtbuild {
@@ -308,9 +307,15 @@ ec_rtconf_add_peer(const ec_node_t *scope, void *arg)
                 "CIDR such as 10.0.0.0/8", name->text ? name->text : "");
         return;
     }
-    if (ps->n == EC_RTCONF_MAX_PEERS)
-        return;
     ps->peers[ps->n++].children = scope->u.scope.children;
+}
+
+
+static void
+ec_rtconf_count_peer(const ec_node_t *scope, void *arg)
+{
+    (void) scope;
+    (*(unsigned *) arg)++;
 }
 
 
@@ -320,10 +325,14 @@ ec_rtconf_collect_peers(ec_rtbuild_t *b, const ec_node_t *children,
 {
     ec_rtpeers_t ps;
 
+    unsigned     count = 0;
+
+    /* Sized to the scope: a Listen may hold tens of thousands of Peers. */
+    ec_rttree_scopes(children, "peer", ec_rtconf_count_peer, &count);
     ps.b = b;
     ps.n = 0;
     ps.peers = ec_arena_zalloc(&b->rc->tree->arena,
-            EC_RTCONF_MAX_PEERS * sizeof(ec_rtpeer_t));
+            (count ? count : 1) * sizeof(ec_rtpeer_t));
     ec_rttree_scopes(children, "peer", ec_rtconf_add_peer, &ps);
     *out = ps.peers;
     *n = ps.n;
@@ -495,14 +504,17 @@ ec_rtconf_script(const ec_node_t *scope, void *arg)
         return;
     }
     ec_rtconf_folder(rc, src->u.scalar.file, dir, sizeof(dir));
-    r = ec_lua_resolve_source(src->u.scalar.text, dir, NULL, path,
-            sizeof(path));
+    r = ec_lua_resolve_source(src->u.scalar.text, dir,
+            getenv("EC_CONF_SEARCH_PATH"), path, sizeof(path));
     if (r < 0) {
         ec_diag_scalar(b->diag, EC_DIAG_ERROR, &src->u.scalar, "%s", path);
         return;
     }
-    if (rc->nscripts == EC_RTCONF_MAX_SCRIPT)
+    if (rc->nscripts == EC_RTCONF_MAX_SCRIPT) {
+        ec_diag_scalar(b->diag, EC_DIAG_ERROR, &scope->name,
+                "more than %d scriptlet scripts", EC_RTCONF_MAX_SCRIPT);
         return;
+    }
     s = &rc->scripts[rc->nscripts++];
     s->name = scope->u.scope.instance->text;
     s->path = r == 0 ? ec_rtconf_strdup(rc, path) : NULL;

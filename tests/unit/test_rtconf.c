@@ -304,6 +304,38 @@ test_pathway_chain(void **state)
 }
 
 
+/* A Listen may hold thousands of Peers (one per partner host); the last
+ * one must still match. */
+static void
+test_many_peers(void **state)
+{
+    built_t       b;
+    ec_settings_t s;
+    char         *conf = NULL;
+    size_t        len = 0;
+    FILE         *out = open_memstream(&conf, &len);
+    int           i;
+
+    (void) state;
+    assert_non_null(out);
+    fprintf(out, "ESMTP_Listener {\n  Listen \"127.0.0.1:2525\" {\n");
+    for (i = 0; i < 3000; i++) {
+        fprintf(out, "    Peer \"10.%d.%d.1\" { Idle_Time = %d }\n",
+            i / 256, i % 256, 1000 + i);
+    }
+    fprintf(out, "  }\n}\n");
+    fclose(out);
+    build(&b, conf);
+    assert_non_null(b.rc);
+    resolve(b.rc, "127.0.0.1:2525", "10.11.183.1", &s);
+    assert_int_equal(s.idle_time, 1000 + 11 * 256 + 183);
+    resolve(b.rc, "127.0.0.1:2525", "10.0.0.1", &s);
+    assert_int_equal(s.idle_time, 1000);
+    unbuild(&b);
+    free(conf);
+}
+
+
 static void
 test_cidr_parse_and_match(void **state)
 {
@@ -436,6 +468,7 @@ main(void)
         cmocka_unit_test(test_global_and_defaults),
         cmocka_unit_test(test_relay_and_enable_per_peer),
         cmocka_unit_test(test_pathway_chain),
+        cmocka_unit_test(test_many_peers),
         cmocka_unit_test(test_cidr_parse_and_match),
         cmocka_unit_test(test_scriptlet_limits_read),
         cmocka_unit_test(test_scriptlet_defaults_agree),
