@@ -133,8 +133,17 @@ ec_daemon_sockets_prepare(ec_daemon_t *d, const ec_rtconf_t *rc,
 
         if (!l->base.enable || ec_socket_find(d, l) != NULL)
             continue;
-        s = d->nsocks < EC_WORKER_MAX_SOCKETS
-            ? ec_socket_open(l, err, errlen) : NULL;
+        if (d->nsocks < EC_WORKER_MAX_SOCKETS) {
+            s = ec_socket_open(l, err, errlen);
+        } else {
+            /* NOTE: closed sockets keep their slot until ecconfd stops,
+             * because a worker may still hold one; so many reloads that
+             * each add new addresses end here. */
+            snprintf(err, errlen, "cannot listen on \"%s\": more than %d "
+                    "listening sockets since ecconfd started; restart it",
+                    l->addr_text, EC_WORKER_MAX_SOCKETS);
+            s = NULL;
+        }
         if (s == NULL) {
             while (d->nsocks > first_new) {
                 ec_socket_close(d->socks[--d->nsocks]);
