@@ -152,10 +152,10 @@ check() {
 }
 
 # The three configurations run in turn, ROUNDS times, and each rate is
-# the mean over its rounds: run one after the other only once, whichever
-# runs last pays for the load that the machine has built up by then
-# (a growing auth log, warm or cold caches), which on this 2-core machine
-# moved single comparisons by 10 % either way.
+# the mean over its rounds. Run one after the other only once, whichever
+# runs last pays for what the machine has built up by then (a growing auth
+# log, warm or cold caches). On this 2-core machine that moved single
+# comparisons by 10 % either way.
 mean() {
     echo "$1" | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i;
         printf "%.1f", s / NF }'

@@ -1,8 +1,8 @@
 #!/bin/sh
-# ecconfd runs the checks of ecconf --check --strict before it starts: a
-# misspelled option, an option in the wrong scope or a password file that
-# cannot be read, or a Lua script that registers under another name,
-# stops it with the same file:line:col message.
+# ecconfd runs the checks of ecconf --check --strict before it starts.
+# Each of these stops it with the same file:line:col message as ecconf: a
+# misspelled option, an option in the wrong scope, a password file that
+# cannot be read, a Lua script that registers under another name.
 set -u
 build=${1:-build}
 T=$(mktemp -d)

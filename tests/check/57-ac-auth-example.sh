@@ -1,9 +1,9 @@
 #!/bin/sh
-# The documented ac_auth example through real clients: user "Test User"
-# with password test2006 passes, testx fails with the hook's own reply
-# "531 Get out of town", any other password fails with 535; the same
-# three cases over AUTH LOGIN and AUTH PLAIN (swaks) and HTTP Basic
-# (curl, where both failures are 401).
+# The documented ac_auth example through real clients. User "Test User"
+# with password test2006 passes. testx fails with the hook's own reply
+# "531 Get out of town", and any other password fails with 535. The same
+# cases run over AUTH LOGIN and AUTH PLAIN (swaks) and HTTP Basic (curl,
+# where both failures are 401).
 NAME=57-ac-auth-example
 . "$(dirname "$0")/../scenario/lib.sh"
 
