@@ -296,7 +296,21 @@ ec_daemon_setup(ec_daemon_t *d)
 static void
 ec_daemon_authlog_line(void *arg, const char *line)
 {
+    /* The writer reports its normal stop and its recoveries as well as
+     * its failures; only the failures are warnings. */
+    static const char *const info[] = {
+        "event=authlog_stop ", "event=authlog_recovered ",
+        "event=authlog_reopen "
+    };
+    size_t i;
+
     (void) arg;
+    for (i = 0; i < sizeof(info) / sizeof(info[0]); i++) {
+        if (strncmp(line, info[i], strlen(info[i])) == 0) {
+            ec_paniclog_raw(EC_LOG_INFO, line);
+            return;
+        }
+    }
     ec_paniclog_raw(EC_LOG_WARNING, line);
 }
 
