@@ -14,60 +14,7 @@
 #include "grammar/parse.h"
 #include "runtime/diag.h"
 #include "runtime/load.h"
-
-/* A parsed buffer and everything the diagnostics printed for it. */
-typedef struct parsed {
-    ec_tree_t  *tree;
-    ec_diag_t   diag;
-    char       *text;
-    size_t      len;
-} parsed_t;
-
-/* Parse a string literal, which may contain NUL bytes. */
-#define PARSE(r, lit) parse_buffer((r), (lit), sizeof(lit) - 1)
-
-
-static void
-parse_buffer(parsed_t *r, const char *src, size_t len)
-{
-    FILE *out;
-
-    memset(r, 0, sizeof(*r));
-    out = open_memstream(&r->text, &r->len);
-    assert_non_null(out);
-    ec_diag_init(&r->diag, out, NULL);
-    r->tree = ec_load_buffer("t.conf", src, len, NULL, &r->diag);
-    assert_non_null(r->tree);
-    fclose(out);
-}
-
-
-static void
-parsed_free(parsed_t *r)
-{
-    ec_tree_free(r->tree);
-    free(r->text);
-}
-
-
-/* Fail unless the diagnostics contain want. */
-static void
-assert_diag(const parsed_t *r, const char *want)
-{
-    if (strstr(r->text, want) == NULL) {
-        fail_msg("expected \"%s\" in the diagnostics:\n%s", want, r->text);
-    }
-}
-
-
-static void
-assert_clean(const parsed_t *r)
-{
-    if (r->diag.errors != 0 || r->diag.warnings != 0) {
-        fail_msg("expected no diagnostics, got:\n%s", r->text);
-    }
-}
-
+#include "tests/unit/parse_harness.h"
 
 /* The n-th top-level statement (from 0); fails when there are fewer. */
 static const ec_node_t *
