@@ -245,17 +245,41 @@ ec_daemon_start_workers(ec_daemon_t *d)
 }
 
 
-static void
+/* Stop the workers and join them. A worker gets the drain time plus
+ * EC_DAEMON_GRACE_S to leave its loop, because a Lua hook stuck in one C
+ * call cannot be interrupted. Workers still running then are named in an
+ * error line and left unjoined, and -1 tells the caller to exit. */
+static int
 ec_daemon_stop_workers(ec_daemon_t *d)
 {
-    unsigned i;
+    struct timespec deadline;
+    unsigned        drain_s = d->opts.drain_s ? d->opts.drain_s
+                                              : EC_DAEMON_DRAIN_S;
+    char            stuck[EC_DAEMON_MAX_WORKERS * 4 + 1];
+    size_t          n = 0;
+    unsigned        i;
 
     for (i = 0; i < d->nworkers; i++)
         ec_worker_stop(&d->workers[i]);
-    for (i = 0; i < d->nworkers; i++)
-        ec_worker_join(&d->workers[i]);
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += (time_t) drain_s + EC_DAEMON_GRACE_S;
+
+    stuck[0] = '\0';
+    for (i = 0; i < d->nworkers; i++) {
+        if (ec_worker_join_until(&d->workers[i], &deadline) == 0)
+            continue;
+        n += (size_t) snprintf(stuck + n, sizeof(stuck) - n, "%s%u",
+                n > 0 ? "," : "", i);
+    }
+    if (n > 0) {
+        ec_paniclog(EC_LOG_ERROR, "stop_timeout", " workers=%s "
+                "wait_s=%u error=\"workers did not stop; exiting without "
+                "them\"", stuck, drain_s + EC_DAEMON_GRACE_S);
+        return -1;
+    }
     free(d->workers);
     d->workers = NULL;
+    return 0;
 }
 
 
@@ -351,6 +375,25 @@ ec_daemon_open_authlog(ec_daemon_t *d)
 }
 
 
+/* Exit while a worker thread still runs: flush and close the auth log
+ * (its writer thread stays ours), remove the pid file and leave with
+ * _exit(), since exit() or freeing the configuration could race with the
+ * stuck thread.
+ * NOTE: a stuck hook that returns between the close and _exit() would
+ * submit to the freed auth log; the window is a few microseconds. */
+static void
+ec_daemon_exit_stuck(ec_daemon_t *d)
+{
+    if (d->authlog != NULL)
+        ec_authlog_close(d->authlog);
+    if (d->pidfile_written)
+        unlink(d->pidfile);
+    ec_paniclog(EC_LOG_INFO, "exit", " status=1");
+    ec_paniclog_close();
+    _exit(1);
+}
+
+
 static int
 ec_daemon_loop(ec_daemon_t *d)
 {
@@ -376,7 +419,8 @@ ec_daemon_loop(ec_daemon_t *d)
         event_base_dispatch(d->base);
         status = 0;
     }
-    ec_daemon_stop_workers(d);
+    if (ec_daemon_stop_workers(d) < 0)
+        ec_daemon_exit_stuck(d);
     if (d->authlog != NULL)
         ec_authlog_close(d->authlog);
     for (i = 0; i < 3; i++)

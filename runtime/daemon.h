@@ -13,6 +13,9 @@
 
 #define EC_DAEMON_MAX_WORKERS 256
 #define EC_DAEMON_DRAIN_S     10
+/* Seconds a worker gets after the drain time to close its sessions and
+ * leave its loop before the daemon exits without it. */
+#define EC_DAEMON_GRACE_S     2
 
 typedef struct ec_daemon_options {
     const char     *conf_path;

@@ -324,10 +324,10 @@ ec_worker_stop(ec_worker_t *w)
 }
 
 
-void
-ec_worker_join(ec_worker_t *w)
+/* Frees what the worker's thread used; the thread has been joined. */
+static void
+ec_worker_free(ec_worker_t *w)
 {
-    pthread_join(w->thread, NULL);
     if (w->drain != NULL)
         event_free(w->drain);
     event_free(w->notify);
@@ -336,6 +336,16 @@ ec_worker_join(ec_worker_t *w)
     event_base_free(w->base);
     free(w->http_conns);
     pthread_mutex_destroy(&w->lock);
+}
+
+
+int
+ec_worker_join_until(ec_worker_t *w, const struct timespec *deadline)
+{
+    if (pthread_timedjoin_np(w->thread, NULL, deadline) != 0)
+        return -1;
+    ec_worker_free(w);
+    return 0;
 }
 
 

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <event2/http.h>
@@ -90,7 +91,13 @@ void        ec_worker_post(ec_worker_t *w, ec_rtconf_t *rc);
 /* Ask the worker to stop accepting, wait up to drain_s seconds for its
  * sessions, then leave its loop. */
 void        ec_worker_stop(ec_worker_t *w);
-void        ec_worker_join(ec_worker_t *w);
+
+/* Join the worker's thread and free its resources. Returns -1, with
+ * nothing freed, when the thread is still running at deadline (an
+ * absolute CLOCK_REALTIME time), e.g. stuck in one C call of a Lua
+ * hook that the instruction hook cannot interrupt. */
+int         ec_worker_join_until(ec_worker_t *w,
+                const struct timespec *deadline);
 
 ec_wgen_t  *ec_wgen_ref(ec_wgen_t *g);
 void        ec_wgen_unref(ec_wgen_t *g);
