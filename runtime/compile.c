@@ -160,9 +160,10 @@ ec_compile_suggest(const char *name, size_t len, const char *const *cands,
 }
 
 
-/* "unknown option", "is not valid here; did you mean", or "belongs in":
- * the closest legal name here wins over the places where the name is
- * legal, as a near miss is the likelier mistake. */
+/* "unknown option", "is not valid here; did you mean", or "belongs in".
+ * A name that is legal elsewhere and also near a legal name here gets
+ * both, because either mistake is likely: "Enabled" in a Listen is a
+ * misspelled Enable, Idle_Time at global scope a misplaced option. */
 static void
 ec_report_unknown(ec_cctx_t *cx, const ec_scope_t *kind, const ec_node_t *n)
 {
@@ -183,8 +184,8 @@ ec_report_unknown(ec_cctx_t *cx, const ec_scope_t *kind, const ec_node_t *n)
     nclose = ec_table_suggest(kind, n->name.text, n->name.len, close, 1);
     if (nclose > 0 && elsewhere) {
         ec_diag_scalar(cx->diag, EC_DIAG_ERROR, &n->name,
-            "\"%s\" is not valid %s; did you mean \"%s\"?", n->name.text,
-            where, close[0]);
+            "\"%s\" is not valid %s; did you mean \"%s\"? (\"%s\" belongs "
+            "in %s)", n->name.text, where, close[0], n->name.text, places);
     } else if (nclose > 0) {
         ec_diag_scalar(cx->diag, EC_DIAG_ERROR, &n->name,
             "unknown %s \"%s\" %s; did you mean \"%s\"?", what,
@@ -624,6 +625,8 @@ ec_cctx_init(ec_cctx_t *cx, ec_compiled_t *c, const ec_compile_options_t *o,
     cx->row_use_ssl = ec_listen_row(cx->listen_scope, "use_ssl");
     cx->row_pool_name = ec_listen_row(cx->listen_scope, "pool_name");
     cx->row_pathway = ec_listen_row(cx->listen_scope, "pathway");
+    cx->row_enable_auth = ec_listen_row(cx->listen_scope,
+                                        "enable_authentication");
     for (i = 0; i < EC_MECH_IDX_COUNT; i++) {
         cx->row_auth[i] = ec_listen_row(cx->listen_scope, auth[i]);
     }

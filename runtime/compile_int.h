@@ -110,6 +110,7 @@ typedef struct ec_cctx {
     const ec_option_t  *row_use_ssl;
     const ec_option_t  *row_pool_name;
     const ec_option_t  *row_pathway;
+    const ec_option_t  *row_enable_auth;
     const ec_option_t  *row_auth[4];    /* LOGIN, PLAIN, CRAM-MD5,
                                          * DIGEST-MD5 */
 } ec_cctx_t;

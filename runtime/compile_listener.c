@@ -1,6 +1,7 @@
 /* ecconf: checks on the effective values of each listener endpoint
  * (SMTP AUTH and its parameters, implicit TLS against STARTTLS), thread
  * pools and pathway names. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -277,6 +278,69 @@ ec_each_peer(ec_epcheck_t *k, ec_endpoint_t *ep, const ec_scope_t *kind,
 }
 
 
+/* With Enable_Authentication on, an HTTP listener needs the parameters of
+ * a mechanism, or every request fails: AuthPlainParameters (Basic) or, in
+ * Momentum, AuthDigestMD5Parameters (Digest). ecconfd serves Basic only,
+ * so --strict, which checks as ecconfd does, asks for the first. */
+static void
+ec_check_http_endpoint(ec_epcheck_t *k, const ec_endpoint_t *ep)
+{
+    ec_cctx_t  *cx = k->cx;
+    ec_value_t  on, par;
+    const char *text;
+    char        label[512];
+
+    ec_effective_lookup(cx->c, ep, cx->row_enable_auth, &on);
+    text = ec_value_text(&on);
+    if (on.node == NULL || text == NULL
+        || ec_table_parse_bool(text, strlen(text)) != 1) {
+        return;
+    }
+    ec_effective_lookup(cx->c, ep, cx->row_auth[EC_MECH_IDX_PLAIN], &par);
+    if (par.node == NULL && !cx->opts->strict) {
+        ec_effective_lookup(cx->c, ep, cx->row_auth[EC_MECH_IDX_DIGEST],
+                            &par);
+    }
+    if (par.node != NULL || !ec_first_report(k, on.node)) {
+        return;
+    }
+    ec_endpoint_label(ep, label, sizeof(label));
+    ec_diag_scalar(cx->diag, EC_DIAG_ERROR, &on.node->u.scalar,
+        "Enable_Authentication is true for %s but no %s applies there: "
+        "add AuthPlainParameters = [ uri = \"...\" ] (HTTP Basic) to it "
+        "or to an enclosing scope", label, cx->opts->strict
+        ? "AuthPlainParameters (ecconfd serves HTTP Basic only)"
+        : "AuthPlainParameters or AuthDigestMD5Parameters");
+}
+
+
+static void
+ec_check_http_peer(ec_epcheck_t *k, ec_endpoint_t *ep, const ec_peer_t *p)
+{
+    ep->peer = p;
+    ec_check_http_endpoint(k, ep);
+    ep->peer = NULL;
+}
+
+
+static void
+ec_check_http_listener(ec_epcheck_t *k, const ec_listener_t *l)
+{
+    ec_endpoint_t ep;
+    uint32_t      i;
+
+    for (i = 0; i < l->nlistens; i++) {
+        memset(&ep, 0, sizeof(ep));
+        ep.listener = l;
+        ep.listen = &l->listens[i];
+        ec_check_http_endpoint(k, &ep);
+        ec_each_peer(k, &ep, k->cx->listen_scope, &ep.listen->scope,
+                     ep.listen->peers, ep.listen->npeers,
+                     ec_check_http_peer);
+    }
+}
+
+
 static void
 ec_check_listen_peer(ec_epcheck_t *k, ec_endpoint_t *ep, const ec_peer_t *p)
 {
@@ -468,6 +532,23 @@ ec_listen_addr_report(ec_cctx_t *cx, const ec_listen_addr_t *a,
 }
 
 
+/* ecconfd binds numeric addresses only, so --strict (which checks as
+ * ecconfd does) rejects a host name that Momentum would resolve. */
+static void
+ec_check_listen_numeric(ec_cctx_t *cx, const ec_listen_addr_t *a)
+{
+    unsigned char addr[16];
+
+    if (a->unix_path || a->host[0] == '\0'
+        || inet_pton(a->v6 ? AF_INET6 : AF_INET, a->host, addr) == 1) {
+        return;
+    }
+    ec_diag_scalar(cx->diag, EC_DIAG_ERROR, a->text, "Listen \"%s\": "
+        "ecconfd listens on numeric addresses only; write the IP address "
+        "of \"%s\"", a->text->text, a->host);
+}
+
+
 /* Two Listens that cannot both be bound would only fail when ecconfd
  * starts, with no position; report them here. */
 static void
@@ -501,6 +582,9 @@ ec_check_listen_addresses(ec_cctx_t *cx)
             }
         }
     }
+    for (i = 0; i < n && cx->opts->strict; i++) {
+        ec_check_listen_numeric(cx, &addrs[i]);
+    }
     for (i = 1; i < n; i++) {
         for (j = 0; j < i; j++) {
             if (ec_listen_addr_clash(&addrs[j], &addrs[i])) {
@@ -529,6 +613,9 @@ ec_listener_checks(ec_cctx_t *cx)
     for (i = 0; i < cx->c->nlisteners; i++) {
         if (cx->c->listeners[i].kind->core == EC_SCOPE_ESMTP_LISTENER) {
             ec_check_listener(&k, &cx->c->listeners[i]);
+        } else if (cx->c->listeners[i].kind->core
+                   == EC_SCOPE_HTTP_LISTENER) {
+            ec_check_http_listener(&k, &cx->c->listeners[i]);
         }
     }
     ec_check_unused_params(&k);

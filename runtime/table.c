@@ -862,9 +862,14 @@ check_sockaddr(const char *text, size_t len, char *why, size_t whylen)
                             "a valid IPv4 address", text, len);
         }
     }
-    if (parse_port(colon + 1, len - (size_t)(colon + 1 - text)) < 0)
-        return fail(why, whylen, "invalid address \"%.*s\": the port must "
-                    "be a number from 1 to 65535", text, len);
+    if (parse_port(colon + 1, len - (size_t)(colon + 1 - text)) < 0) {
+        size_t plen = len - (size_t)(colon + 1 - text);
+
+        snprintf(why, whylen, "invalid address \"%.*s\": the port \"%.*s\" "
+                 "must be a number from 1 to 65535 of at most 5 digits",
+                 (int) len, text, (int) plen, colon + 1);
+        return -1;
+    }
     return 0;
 }
 

@@ -63,5 +63,18 @@ scriptlet "scriptlet" {
 CONF
 expect_reject lua 'lua.conf:4:26: error: .*"wrongname" does not match'
 
+cat >"$T/http.conf" <<'CONF'
+HTTP_Listener {
+  Enable_Authentication = true
+  Listen "127.0.0.1:2999" {}
+}
+CONF
+expect_reject http 'http.conf:2:27: error: Enable_Authentication is true'
+
+cat >"$T/host.conf" <<'CONF'
+ESMTP_Listener { Listen "localhost:2999" {} }
+CONF
+expect_reject host 'host.conf:1:25: error: .*numeric addresses only'
+
 echo "56-strict-check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

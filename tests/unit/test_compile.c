@@ -116,7 +116,8 @@ test_unknown_option_suggests(void **state)
     (void) state;
     run(&r, "ESMTP_Listener {\n  Listen \":25\" { Enabled = true }\n}\n");
     assert_line(&r, CONF ":2:18: error: \"Enabled\" is not valid in Listen; "
-                "did you mean \"enable\"?");
+                "did you mean \"enable\"? (\"Enabled\" belongs in ac_auth, "
+                "adaptive, alerting, alias, antivirus, apn and 82 more)");
     assert_int_equal(r.errors, 1);
     assert_int_equal(r.rc, -1);
     run_free(&r);
