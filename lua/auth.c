@@ -52,7 +52,10 @@ ec_lua_check_result(lua_State *L, ec_auth_result_t *result, char *detail,
     int isint = 0;
 
     if (lua_type(L, -1) == LUA_TNUMBER) {
-        v = lua_tointegerx(L, -1, &isint);
+        /* A float such as 0.0 is no EC_AUTH_* constant, even when it
+         * converts to one. */
+        isint = lua_isinteger(L, -1);
+        v = isint ? lua_tointeger(L, -1) : -1;
         if (isint && v >= EC_AUTH_OK && v <= EC_AUTH_ERROR) {
             *result = (ec_auth_result_t)v;
             return 0;

@@ -449,6 +449,8 @@ hook_errors_give_auth_error(void **state)
     check_error_case(E, "no_return", "returned nothing");
     check_error_case(E, "wrong_type", "returned string");
     check_error_case(E, "bad_number", "returned 7");
+    check_error_case(E, "float_ok", "returned 0.0");
+    check_error_case(E, "float_fail", "returned 1.0");
     check_error_case(E, "returns_error", "returned EC_AUTH_ERROR");
     check_error_case(E, "blocking", "os.execute is disabled");
     check_error_case(E, "io_read", "io.read is disabled");
