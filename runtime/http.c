@@ -18,8 +18,11 @@
 #include "runtime/paniclog.h"
 #include "runtime/sasl.h"
 
-#define EC_HTTP_HEADER_MAX (16 * 1024)
-#define EC_HTTP_AUTH_MAX   4096
+/* Larger than the Authorization limit, so that evhttp passes a too long
+ * value to the handler, which records it, instead of rejecting the
+ * request unseen. */
+#define EC_HTTP_HEADER_MAX (64 * 1024)
+#define EC_HTTP_AUTH_MAX   EC_SASL_BASIC_MAX
 
 /* One HTTP connection counted against Listener_Sessions; freed when
  * libevent closes the connection. */
@@ -130,8 +133,8 @@ ec_http_check(ec_http_call_t *c, const ec_sasl_basic_t *basic)
         char reason[300];
 
         ec_paniclog(EC_LOG_WARNING, "auth_tempfail",
-                " listener=HTTP_Listener remote=%s mechanism=BASIC reason=%s",
-                c->remote,
+                " conn=%llu listener=HTTP_Listener remote=%s mechanism=BASIC "
+                "reason=%s", (unsigned long long) c->conn.conn_id, c->remote,
                 ec_paniclog_quote_str(reason, sizeof(reason), reply.reason));
     }
 
@@ -150,22 +153,60 @@ ec_http_check(ec_http_call_t *c, const ec_sasl_basic_t *basic)
 }
 
 
+/* Record a Basic attempt that could not be decoded as malformed, with
+ * the user-id when the decoder found one. */
+static void
+ec_http_record_malformed(ec_http_call_t *c, const ec_sasl_basic_t *basic,
+        const char *reason)
+{
+    ec_auth_request_t req;
+    ec_auth_reply_t   reply;
+    ec_authoutcome_t  o;
+
+    memset(&req, 0, sizeof(req));
+    req.mechanism = "BASIC";
+    req.username = basic->username;
+    req.username_len = basic->username_len;
+    req.conn = &c->conn;
+    memset(&reply, 0, sizeof(reply));
+    snprintf(reply.reason, sizeof(reply.reason), "%s", reason);
+
+    o.bind = c->set.plain;
+    o.endpoint = c->listen->addr_text;
+    o.req = &req;
+    o.reply = &reply;
+    o.result = EC_AUTHLOG_MALFORMED;
+    o.reply_code = 401;
+    o.attempt = 1;
+    o.duration_us = -1;
+    ec_authdispatch_log(&c->ws->w->gen->auth, &o);
+}
+
+
 /* Returns 1 when the request may proceed; otherwise the reply is sent. */
 static int
 ec_http_authorize(ec_http_call_t *c)
 {
     struct evkeyvalq *hdrs = evhttp_request_get_input_headers(c->req);
     const char       *value = evhttp_find_header(hdrs, "Authorization");
-    char              buf[EC_HTTP_AUTH_MAX];
+    char              buf[EC_SASL_DECODED_SIZE(EC_HTTP_AUTH_MAX)];
     ec_sasl_basic_t   basic;
+    ec_sasl_status_t  st;
     ec_auth_result_t  result;
     ec_socket_t      *sock = c->ws->sock;
 
     if (!c->set.enable_authentication)
         return 1;
-    if (value == NULL || strlen(value) > EC_HTTP_AUTH_MAX
-            || ec_sasl_basic_parse(value, strlen(value), buf, sizeof(buf),
-                &basic) != EC_SASL_OK) {
+    if (value == NULL) {
+        ec_http_challenge(c);
+        return 0;
+    }
+    st = ec_sasl_basic_parse(value, strlen(value), buf, sizeof(buf),
+            &basic);
+    if (st != EC_SASL_OK) {
+        ec_http_record_malformed(c, &basic, st == EC_SASL_ERR_TOO_LONG
+                ? "header_too_long" : ec_sasl_status_name(st));
+        OPENSSL_cleanse(buf, sizeof(buf));
         ec_http_challenge(c);
         return 0;
     }

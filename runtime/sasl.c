@@ -350,7 +350,7 @@ ec_sasl_basic_parse(const char *value, size_t len, char *buf, size_t bufsize,
     size_t           start, end, decoded;
 
     memset(out, 0, sizeof(*out));
-    if (len > EC_SASL_LINE_MAX) {
+    if (len > EC_SASL_BASIC_MAX) {
         return EC_SASL_ERR_TOO_LONG;
     }
 
@@ -386,11 +386,15 @@ ec_sasl_basic_parse(const char *value, size_t len, char *buf, size_t bufsize,
         return EC_SASL_ERR_NO_COLON;
     }
     if (ec_sasl_has_control((const unsigned char *) buf, decoded)) {
-        OPENSSL_cleanse(buf, decoded);
+        *colon = '\0';
+        /* The user-id stays for the auth log; the password goes. */
+        OPENSSL_cleanse(colon + 1, decoded - (size_t) (colon - buf) - 1);
+        out->username = buf;
+        out->username_len = (size_t) (colon - buf);
         return EC_SASL_ERR_CONTROL;
     }
-
     *colon = '\0';
+
     out->username = buf;
     out->username_len = (size_t) (colon - buf);
     out->password = colon + 1;

@@ -15,6 +15,11 @@
  * mechanisms. */
 #define EC_SASL_LINE_MAX 12288
 
+/* Maximum length of an HTTP Authorization value. It is larger than an
+ * AUTH line so that user names up to about 36 KiB still decode and get
+ * their auth log row. */
+#define EC_SASL_BASIC_MAX (48 * 1024)
+
 /* Size of a buffer for the decoded form of n base64 characters plus the
  * terminating NUL that the decoders append. */
 #define EC_SASL_DECODED_SIZE(n) ((n) / 4 * 3 + 1)
@@ -162,8 +167,11 @@ ec_sasl_status_t ec_sasl_cram_parse(const unsigned char *msg, size_t len,
  * is case-insensitive, one or more spaces follow it, and spaces or tabs
  * around the value are ignored. The token is strict base64; its decoded
  * text is split at the first ':' into user-id and password, and neither
- * may contain a control character (0x00-0x1f, 0x7f). buf receives both
- * strings and needs EC_SASL_DECODED_SIZE(len) bytes at most. */
+ * may contain a control character (0x00-0x1f, 0x7f). With
+ * EC_SASL_ERR_CONTROL, out still has the user-id (for the auth log) but
+ * no password. buf receives both strings and needs
+ * EC_SASL_DECODED_SIZE(len) bytes at most. len is at most
+ * EC_SASL_BASIC_MAX. */
 ec_sasl_status_t ec_sasl_basic_parse(const char *value, size_t len,
             char *buf, size_t bufsize, ec_sasl_basic_t *out);
 

@@ -9,6 +9,9 @@ SMTP=$(free_port)
 SMTP2=$(free_port)
 HTTP=$(free_port)
 make_conf "$SCEN/smtp.conf" smtp.conf
+# Every Basic attempt of this test goes to the auth log.
+sed -i 's|realm = "scenario" \]|realm = "scenario" log_authentication = "true" ]|' \
+    "$T/smtp.conf"
 cp "$SCEN/passwd" "$SCEN/passwd.digest" "$T/"
 start_daemon smtp.conf
 URL=http://127.0.0.1:$HTTP
@@ -44,6 +47,58 @@ pass
 [ "$(code -u bob:secret -X POST "$URL/status")" = 405 ] || fail "not 405"
 pass
 
+# Unusual Basic credentials each leave one row: undecodable ones as
+# malformed with a reason, the others with the user-id byte for byte,
+# cut at 1,024 bytes.
+basic() {
+    curl -s -o /dev/null -w '%{http_code}' \
+        -H "Authorization: Basic $1" "$URL/status"
+}
+# A bytes expression is sent base64-encoded, a str expression as is.
+token() {
+    python3 -c 'import base64, sys
+v = eval(sys.argv[1])
+if isinstance(v, bytes):
+    v = base64.b64encode(v).decode()
+sys.stdout.write(v)' "$1"
+}
+for v in '"!!!!"' 'b"nocolon"' 'b"new\nline:pw"' 'b"t\tab:pw"' \
+         'b"n\0ul:pw"' 'b"u" * 4000 + b":pw"' 'b"u" * 10000 + b":pw"' \
+         '"A" * 50000'; do
+    token=$(token "$v")
+    [ "$(basic "$token")" = 401 ] || fail "Basic $v: not 401"
+done
+pass
+db() {
+    sqlite3 "$T/auth.db" "$1"
+}
+i=0
+# The too long value is sent last, so its row comes last.
+until [ "$(db "SELECT count(*) FROM auth_events
+              WHERE reason = 'header_too_long'")" -ge 1 ]; do
+    i=$((i + 1))
+    [ "$i" -gt 100 ] && fail "malformed Basic rows missing: $(db \
+        "SELECT reason, hex(username) FROM auth_events
+         WHERE mechanism = 'BASIC'")"
+    sleep 0.05
+done
+for r in bad_base64 missing_colon header_too_long; do
+    [ "$(db "SELECT count(*) FROM auth_events WHERE reason = '$r'")" -ge 1 ] ||
+        fail "no malformed row with reason $r"
+done
+[ "$(db "SELECT count(*) FROM auth_events WHERE reason =
+         'control_character' AND username IN (CAST(X'6E65770A6C696E65' AS
+         TEXT), CAST(X'740961620A' AS TEXT), CAST(X'74096162' AS TEXT),
+         CAST(X'6E00756C' AS TEXT))")" = 3 ] ||
+    fail "control characters: user-ids not stored byte for byte"
+[ "$(db "SELECT group_concat(username_len || '/' || username_truncated ||
+         '/' || length(CAST(username AS BLOB))) FROM auth_events
+         WHERE username_len >= 4000 ORDER BY username_len")" = \
+    "4000/1/1024,10000/1/1024" ] || fail "long user-ids not cut at 1,024"
+pass
+if grep -q -e ':pw' "$T/daemon.log"; then
+    fail "password in the log"
+fi
 stop_daemon
 grep -q "event=http_request .*uri=/status .*status=200 bytes=[0-9]" \
     "$T/daemon.log" || fail "no request line in the log"
