@@ -73,7 +73,10 @@ ec_daemon_load(ec_daemon_t *d, const char *event)
     fclose(mem);
 
     if (rc == NULL) {
-        if (d->opts.foreground || d->base == NULL)
+        /* The full diagnostics (source line, caret, include chain) go to
+         * the terminal only at start; on reload stderr is the event log
+         * in the foreground, and the event lines carry each message. */
+        if (d->base == NULL)
             fputs(text, stderr);
         ec_daemon_log_diag(text, event);
     }

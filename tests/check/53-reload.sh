@@ -31,6 +31,12 @@ kill -HUP "$PID"
 wait_log "event=reload_rejected"
 grep -q 'event=reload_failed error=.*smtp.conf:[0-9]*:[0-9]*: error:' \
     "$T/daemon.log" || fail "reload error not logged with file:line"
+# In the foreground stderr is the event log: one key=value event a line,
+# with no caret diagnostics in between.
+if grep -v '^ts=' "$T/daemon.log" > "$T/not-events"; then
+    fail "non-event lines in the log: $(head -n 3 "$T/not-events")"
+fi
+pass
 swaks_auth "$SMTP" PLAIN bob secret 235
 
 # A new Listen on a port that another process holds: the error text has
