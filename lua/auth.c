@@ -73,6 +73,25 @@ ec_lua_check_result(lua_State *L, ec_auth_result_t *result, char *detail,
 }
 
 
+/* Gives each call an accept construct of its own: the previous one was
+ * cleared when its call ended, so a hook that kept it gets an error
+ * instead of the current session's values. Runs under lua_pcall, as the
+ * allocation may fail at the state's memory limit. */
+static int
+ec_lua_renew_ac(lua_State *L)
+{
+    ec_lua_t    *E = lua_touserdata(L, 1);
+    ec_lua_ac_t *ac;
+
+    ac = lua_newuserdatauv(L, sizeof(*ac), 0);
+    memset(ac, 0, sizeof(*ac));
+    luaL_setmetatable(L, EC_LUA_AC_MT);
+    lua_rawseti(L, LUA_REGISTRYINDEX, E->ac_ref);
+    E->ac = ac;
+    return 0;
+}
+
+
 /* Runs one auth hook call and maps its outcome to a result. */
 static ec_auth_result_t
 ec_lua_run_auth_hook(ec_lua_t *E, const char *module,
@@ -227,6 +246,13 @@ ec_lua_ac_auth(ec_lua_t *E, const ec_auth_request_t *req, ec_lua_ctx_t *ctx,
         return ec_lua_reply_error(E, reply, mod->name, EC_LUA_HOOK_PERFORM,
                                   "ac_auth needs a cleartext password");
 
+    lua_pushcfunction(E->L, ec_lua_renew_ac);
+    lua_pushlightuserdata(E->L, E);
+    if (lua_pcall(E->L, 1, 0, 0) != LUA_OK) {
+        lua_pop(E->L, 1);
+        return ec_lua_reply_error(E, reply, mod->name, EC_LUA_HOOK_PERFORM,
+                                  "out of memory for the accept construct");
+    }
     E->ac->conn = req->conn != NULL ? req->conn : &ec_lua_no_conn;
     E->ac->req = req;
     E->ac->ctx = ctx;

@@ -543,6 +543,24 @@ hook_state_survives_calls(void **state)
 }
 
 
+/* An accept construct works only during the call that received it. */
+static void
+hook_kept_ac_fails_later(void **state)
+{
+    ec_lua_t *E = test_load_hooks();
+    ec_auth_reply_t reply;
+
+    (void)state;
+    assert_int_equal(test_auth(E, "keep_ac", "x", NULL, &reply),
+                     EC_AUTH_OK);
+    assert_int_equal(test_auth(E, "use_kept_ac", "x", NULL, &reply),
+                     EC_AUTH_ERROR);
+    assert_non_null(strstr(reply.reason, "outside of its hook call"));
+    assert_int_equal(test_auth(E, "ac", "x", NULL, &reply), EC_AUTH_OK);
+    ec_lua_free(E);
+}
+
+
 static void
 hook_sees_context_variables(void **state)
 {
@@ -681,6 +699,7 @@ main(void)
         cmocka_unit_test(hook_timeout_stops_loop),
         cmocka_unit_test(hook_memory_bomb_is_contained),
         cmocka_unit_test(hook_state_survives_calls),
+        cmocka_unit_test(hook_kept_ac_fails_later),
         cmocka_unit_test(hook_sees_context_variables),
         cmocka_unit_test(hook_reads_accept_construct),
         cmocka_unit_test(scheme_auth_registered_from_init),
