@@ -205,7 +205,13 @@ ec_sasl_plain_parse(const unsigned char *msg, size_t len,
         return EC_SASL_ERR_PLAIN_FORMAT;
     }
     rest = len - (size_t) (nul2 + 1 - msg);
+    out->authzid = (const char *) msg;
+    out->authzid_len = (size_t) (nul1 - msg);
+    out->authcid = (const char *) nul1 + 1;
+    out->authcid_len = (size_t) (nul2 - nul1 - 1);
     if (rest > 0 && memchr(nul2 + 1, '\0', rest) != NULL) {
+        /* Extra NULs: the user is known, the password field is not
+         * trusted and stays unset. */
         return EC_SASL_ERR_PLAIN_FORMAT;
     }
 

@@ -357,6 +357,15 @@ test_plain_malformed(void **state)
                              cases[i].len, &p),
                          cases[i].status);
     }
+
+    /* With extra NULs the user is still known, the password is not. */
+    assert_int_equal(ec_sasl_plain_parse(
+                         (const unsigned char *) "\0tim\0p\0w", 8, &p),
+                     EC_SASL_ERR_PLAIN_FORMAT);
+    assert_int_equal(p.authcid_len, 3);
+    assert_memory_equal(p.authcid, "tim", 3);
+    assert_null(p.password);
+    assert_int_equal(p.password_len, 0);
 }
 
 
