@@ -19,7 +19,7 @@ typedef enum {
     EC_PROTO_HTTP = 2
 } ec_proto_t;
 
-/* What the listener knows about the connection. Addresses are numeric
+/* The connection as the listener sees it. Addresses are numeric
  * text; a Unix socket has its path in local_addr and port 0. */
 typedef struct ec_conn_info {
     ec_proto_t      protocol;

@@ -95,7 +95,7 @@ ec_authdispatch_log(ec_authctx_t *ctx, const ec_authoutcome_t *o)
     ec_auth_reply_t none;
 
     /* Momentum writes acctlog records only for mechanisms whose
-     * parameters say log_authentication = "true"; the SQLite log follows
+     * parameters set log_authentication = "true"; the SQLite log follows
      * the same switch, so an attempt without it leaves no trace. */
     if (ctx->authlog == NULL || o->bind == NULL
             || !o->bind->log_authentication)

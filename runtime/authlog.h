@@ -65,7 +65,7 @@ typedef struct ec_auth_event {
     int64_t         duration_us;    /* -1 = unknown */
     int             acctlog;        /* 1: also write the acctlog record;
                                      * ecconfd sets it for mechanisms whose
-                                     * parameters say log_authentication */
+                                     * parameters set log_authentication */
 } ec_auth_event_t;
 
 /* Receives one "key=value ..." line, without a newline, for each error,

@@ -281,7 +281,7 @@ ec_each_peer(ec_epcheck_t *k, ec_endpoint_t *ep, const ec_scope_t *kind,
 /* With Enable_Authentication on, an HTTP listener needs the parameters of
  * a mechanism, or every request fails: AuthPlainParameters (Basic) or, in
  * Momentum, AuthDigestMD5Parameters (Digest). ecconfd serves Basic only,
- * so --strict, which checks as ecconfd does, asks for the first. */
+ * so --strict, which checks as ecconfd does, requires the first. */
 static void
 ec_check_http_endpoint(ec_epcheck_t *k, const ec_endpoint_t *ep)
 {

@@ -47,8 +47,8 @@ ec_has_upper(const char *s)
 }
 
 
-/* Every row's spelling is recorded; a name that rows spell in more than
- * one way has no single documented spelling, and the dump keeps the
+/* Every row's spelling is recorded. A name that rows spell in more than
+ * one way has no single documented spelling, so the dump keeps the
  * file's own. */
 static void
 ec_spell_add_to(ec_spelling_t *sp, const char *name)

@@ -74,7 +74,7 @@ ec_daemon_load(ec_daemon_t *d, const char *event)
 
     if (rc == NULL) {
         /* The full diagnostics (source line, caret, include chain) go to
-         * the terminal only at start; on reload stderr is the event log
+         * the terminal only at start. On reload stderr is the event log
          * in the foreground, and the event lines carry each message. */
         if (d->base == NULL)
             fputs(text, stderr);
@@ -251,7 +251,8 @@ ec_daemon_start_workers(ec_daemon_t *d)
 /* Stop the workers and join them. A worker gets the drain time plus
  * EC_DAEMON_GRACE_S to leave its loop, because a Lua hook stuck in one C
  * call cannot be interrupted. Workers still running then are named in an
- * error line and left unjoined, and -1 tells the caller to exit. */
+ * error line and left unjoined, and the return value -1 makes the caller
+ * exit. */
 static int
 ec_daemon_stop_workers(ec_daemon_t *d)
 {
@@ -344,7 +345,7 @@ ec_daemon_authlog_line(void *arg, const char *line)
 
 /* The auth log writer (SQLite database and acctlog) starts with the first
  * generation. A failure here stops the start, because an admin who
- * configured the log expects every attempt in it; failures after the
+ * configured the log expects every attempt in it. Failures after the
  * start are retried by the writer and never affect authentication.
  * NOTE: a reload that changes sqlite_logger's database or ec_logger's
  * acctlog keeps the old paths until a restart. */

@@ -137,8 +137,8 @@ ec_daemon_sockets_prepare(ec_daemon_t *d, const ec_rtconf_t *rc,
             s = ec_socket_open(l, err, errlen);
         } else {
             /* NOTE: closed sockets keep their slot until ecconfd stops,
-             * because a worker may still hold one; so many reloads that
-             * each add new addresses end here. */
+             * because a worker may still use one. Many reloads that each
+             * add new addresses therefore end here. */
             snprintf(err, errlen, "cannot listen on \"%s\": more than %d "
                     "listening sockets since ecconfd started; restart it",
                     l->addr_text, EC_WORKER_MAX_SOCKETS);

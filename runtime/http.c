@@ -348,7 +348,7 @@ ec_http_conn_seen(ec_worker_t *w, evutil_socket_t fd,
 
 
 /* Counts the connection of a first request in its socket's sessions.
- * When Listener_Sessions is reached, answers 503 with Retry-After and
+ * When Listener_Sessions is reached, replies 503 with Retry-After and
  * closes the connection. A connection is counted from its first request
  * until it closes; one that never sends a request ends at Idle_Time. */
 static int

@@ -24,7 +24,7 @@ void    ec_paniclog_close(void);
 void    ec_paniclog(ec_log_level_t level, const char *event,
             const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Write "ts=... level=..." followed by text, which already holds its own
+/* Write "ts=... level=..." followed by text, which already contains its own
  * event=... pair (lines from the auth log and Lua). */
 void    ec_paniclog_raw(ec_log_level_t level, const char *text);
 

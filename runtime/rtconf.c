@@ -522,7 +522,7 @@ ec_rtconf_script(const ec_node_t *scope, void *arg)
 
 
 /* Load every script once in a scratch state, so a syntax error or a
- * failing init() rejects the configuration before any worker sees it. */
+ * failing init() rejects the configuration before any worker uses it. */
 static void
 ec_rtconf_check_scripts(ec_rtbuild_t *b)
 {

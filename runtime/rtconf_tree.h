@@ -36,7 +36,7 @@ const char *ec_rtchain_string(const ec_rtchain_t *c, const char *key,
                 const char *def);
 
 /* Parse a boolean word (true/false, yes/no, on/off, enabled/disabled,
- * 1/0, any case). Returns 0 or 1, or -1 when it is none of them. */
+ * 1/0, any case). Returns 0 or 1, or -1 for any other word. */
 int         ec_rttree_parse_bool(const char *text);
 int         ec_rttree_parse_int(const char *text, long long *out);
 

@@ -131,7 +131,7 @@ ec_sasl_status_t ec_sasl_response_decode(const char *line, size_t len,
  * Exactly two NULs are required, and authcid and passwd must not be
  * empty. An authzid equal to authcid, or empty, means "act as authcid".
  * Any other authzid requests proxy authorization, which ecconf does not
- * support, so it returns EC_SASL_ERR_AUTHZID and the listener answers
+ * support, so it returns EC_SASL_ERR_AUTHZID and the listener replies
  * as for bad credentials. Bytes are not checked for valid UTF-8, so
  * clients that send Latin-1 passwords keep working. */
 ec_sasl_status_t ec_sasl_plain_parse(const unsigned char *msg, size_t len,

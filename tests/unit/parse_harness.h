@@ -1,6 +1,6 @@
 /* ecconf: shared helpers of the scanner and parser unit tests: parse a
  * buffer or file with its diagnostics captured in memory, and check
- * what the diagnostics say. Include after cmocka.h. */
+ * what the diagnostics contain. Include after cmocka.h. */
 #ifndef EC_TEST_PARSE_HARNESS_H
 #define EC_TEST_PARSE_HARNESS_H
 
@@ -85,6 +85,30 @@ assert_clean(const parsed_t *r)
     if (r->diag.errors != 0 || r->diag.warnings != 0) {
         fail_msg("expected no diagnostics, got:\n%s", r->text);
     }
+}
+
+
+/* The n-th statement (from 0) of a list; fails when there are fewer. */
+static inline const ec_node_t *
+nth_of(const ec_node_t *node, unsigned n)
+{
+    while (node != NULL && n-- > 0) {
+        node = node->next;
+    }
+    assert_non_null(node);
+    return node;
+}
+
+
+static inline unsigned
+count_nodes(const ec_node_t *n)
+{
+    unsigned count = 0;
+
+    for (; n != NULL; n = n->next) {
+        count++;
+    }
+    return count;
 }
 
 #endif

@@ -20,25 +20,7 @@
 static const ec_node_t *
 nth(const parsed_t *r, unsigned n)
 {
-    const ec_node_t *node = r->tree->root;
-
-    while (node != NULL && n-- > 0) {
-        node = node->next;
-    }
-    assert_non_null(node);
-    return node;
-}
-
-
-static unsigned
-count_nodes(const ec_node_t *n)
-{
-    unsigned count = 0;
-
-    for (; n != NULL; n = n->next) {
-        count++;
-    }
-    return count;
+    return nth_of(r->tree->root, n);
 }
 
 

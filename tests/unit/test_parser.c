@@ -34,29 +34,6 @@ count_error_lines(const parsed_t *r)
 }
 
 
-static const ec_node_t *
-nth_of(const ec_node_t *node, unsigned n)
-{
-    while (node != NULL && n-- > 0) {
-        node = node->next;
-    }
-    assert_non_null(node);
-    return node;
-}
-
-
-static unsigned
-count_nodes(const ec_node_t *n)
-{
-    unsigned count = 0;
-
-    for (; n != NULL; n = n->next) {
-        count++;
-    }
-    return count;
-}
-
-
 static void
 assert_at(const ec_scalar_t *s, unsigned line, unsigned col)
 {
